@@ -1,0 +1,1 @@
+"""Courses as Wagtail pages: catalogue, modules, lessons, enrolment and learner progress."""

@@ -1,0 +1,3 @@
+"""URLs of the h5p app."""
+
+urlpatterns: list = []

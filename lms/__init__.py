@@ -1,0 +1,1 @@
+"""Project package: settings, URLs, WSGI, the home page and shared base templates."""

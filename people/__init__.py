@@ -1,0 +1,1 @@
+"""ASN people: profiles, identity numbers, roles and the tree of work units."""

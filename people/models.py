@@ -1,0 +1,177 @@
+"""People: users, ASN profiles and the tree of work units (UnitKerja)."""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from treebeard.mp_tree import MP_Node
+
+from people import nip as nip_rules
+from people.ranks import (
+    GOLONGAN_CHOICES,
+    PANGKAT_BY_GOLONGAN,
+    PPPK_GRADE_CHOICES,
+    EmploymentType,
+    Gender,
+    JabatanType,
+)
+
+
+class User(AbstractUser):
+    """The sign-in account. ASN details live on ``ASNProfile``; staff may have no profile."""
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def display_name(self) -> str:
+        profile = getattr(self, "asn_profile", None)
+        if profile is not None:
+            return profile.full_name
+        return self.get_full_name() or self.username
+
+
+class UnitKind(models.TextChoices):
+    INSTANSI = "instansi", _("Agency (instansi)")
+    OPD = "opd", _("Regional apparatus (OPD)")
+    BIDANG = "bidang", _("Division (bidang/bagian)")
+    SUBUNIT = "subunit", _("Sub-unit")
+
+
+class UnitKerja(MP_Node):
+    """A work unit. Units nest to any depth: instansi → OPD → bidang/bagian → sub-unit.
+
+    A materialised path (treebeard, which Wagtail already uses for pages) makes "this unit and
+    everything below it" a single ``path LIKE 'prefix%'`` query on an indexed column, and reads
+    never walk the tree; writes (rare: reorganisations) pay for moving paths instead.
+    """
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices, default=UnitKind.OPD)
+
+    node_order_by = ["name"]
+
+    class Meta:
+        verbose_name = _("work unit")
+        verbose_name_plural = _("work units")
+        ordering = ["path"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def indented_name(self) -> str:
+        return "— " * (self.depth - 1) + self.name
+
+    def subtree(self):
+        """This unit and every unit below it, in one query."""
+        return UnitKerja.objects.filter(path__startswith=self.path, depth__gte=self.depth)
+
+
+class ASNProfile(models.Model):
+    """One ASN (PNS or PPPK): identity, rank, position and place in the organisation."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="asn_profile", verbose_name=_("user")
+    )
+    employment_type = models.CharField(
+        _("employment type"), max_length=4, choices=EmploymentType.choices, default=EmploymentType.PNS
+    )
+    nip = models.CharField(
+        _("NIP / NI PPPK"),
+        max_length=18,
+        unique=True,
+        help_text=_("18 digits. Spaces, dots and dashes are removed automatically."),
+    )
+    full_name = models.CharField(
+        _("full name with academic titles"), max_length=200, help_text=_("For example: Dr. Siti Rahma, S.E., M.Si.")
+    )
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
+    birth_place = models.CharField(_("place of birth"), max_length=100, blank=True)
+    birth_date = models.DateField(_("date of birth"))
+    golongan = models.CharField(
+        _("golongan/ruang"), max_length=5, choices=GOLONGAN_CHOICES, blank=True, help_text=_("PNS only.")
+    )
+    pppk_grade = models.CharField(
+        _("PPPK grade"), max_length=5, choices=PPPK_GRADE_CHOICES, blank=True, help_text=_("PPPK only.")
+    )
+    jabatan_type = models.CharField(_("position type"), max_length=20, choices=JabatanType.choices)
+    jabatan_name = models.CharField(_("position (jabatan)"), max_length=200)
+    unit = models.ForeignKey(
+        UnitKerja, on_delete=models.PROTECT, related_name="members", verbose_name=_("work unit")
+    )
+    supervisor = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="direct_reports",
+        verbose_name=_("direct supervisor (atasan langsung)"),
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    supervised_units = models.ManyToManyField(
+        UnitKerja,
+        blank=True,
+        related_name="supervisors",
+        verbose_name=_("supervised units"),
+        help_text=_("Reports cover these units and every unit below them."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("ASN profile")
+        verbose_name_plural = _("ASN profiles")
+        ordering = ["full_name"]
+        permissions = [("view_unit_reports", _("Can view reports for supervised units"))]
+
+    def __str__(self):
+        return f"{self.full_name} ({self.nip})"
+
+    @property
+    def pangkat(self) -> str:
+        return PANGKAT_BY_GOLONGAN.get(self.golongan, "")
+
+    @property
+    def rank_display(self) -> str:
+        """``Penata Muda, III/a`` for PNS, ``Grade IX`` for PPPK."""
+        if self.employment_type == EmploymentType.PNS and self.golongan:
+            return f"{self.pangkat}, {self.golongan}"
+        if self.pppk_grade:
+            return _("Grade %(grade)s") % {"grade": self.pppk_grade}
+        return ""
+
+    @property
+    def nip_formatted(self) -> str:
+        d = self.nip
+        if len(d) != 18:
+            return d
+        return f"{d[:8]} {d[8:14]} {d[14]} {d[15:]}"
+
+    def clean(self):
+        super().clean()
+        errors: dict[str, list] = {}
+        self.nip = nip_rules.normalise(self.nip)
+        try:
+            number = nip_rules.parse_identity(self.nip, employment_type=self.employment_type)
+        except ValidationError as exc:
+            errors["nip"] = exc.messages
+        else:
+            mismatches = nip_rules.cross_check(number, birth_date=self.birth_date, gender=self.gender or None)
+            if mismatches:
+                errors["nip"] = mismatches
+        if self.employment_type == EmploymentType.PNS:
+            if not self.golongan:
+                errors["golongan"] = [_("A PNS needs a golongan/ruang.")]
+            if self.pppk_grade:
+                errors["pppk_grade"] = [_("A PNS has no PPPK grade.")]
+        else:
+            if not self.pppk_grade:
+                errors["pppk_grade"] = [_("A PPPK needs a grade.")]
+            if self.golongan:
+                errors["golongan"] = [_("A PPPK has no golongan/ruang.")]
+        if self.supervisor_id and self.pk and self.supervisor_id == self.pk:
+            errors["supervisor"] = [_("A person cannot be their own direct supervisor.")]
+        if errors:
+            raise ValidationError(errors)

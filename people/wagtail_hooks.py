@@ -1,0 +1,98 @@
+"""Wagtail admin screens for people and work units, grouped under one menu."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from people.admin_forms import ASNProfileForm, UnitKerjaForm
+from people.models import ASNProfile, UnitKerja
+from people.ranks import GOLONGAN_CHOICES, EmploymentType
+
+
+class UnitSubtreeFilter(django_filters.ModelChoiceFilter):
+    """Filter people by a unit and every unit below it (one indexed path-prefix condition)."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(unit__path__startswith=value.path)
+
+
+class ASNProfileFilterSet(WagtailFilterSet):
+    unit = UnitSubtreeFilter(queryset=UnitKerja.objects.all(), label=_("work unit (with sub-units)"))
+    employment_type = django_filters.ChoiceFilter(choices=EmploymentType.choices, label=_("employment type"))
+    golongan = django_filters.ChoiceFilter(choices=GOLONGAN_CHOICES, label=_("golongan/ruang"))
+
+    class Meta:
+        model = ASNProfile
+        fields = ["unit", "employment_type", "golongan"]
+
+
+class ASNProfileViewSet(SnippetViewSet):
+    model = ASNProfile
+    icon = "user"
+    menu_label = _("ASN")
+    list_display = ["full_name", "nip_formatted", "rank_display", "jabatan_name", "unit"]
+    list_per_page = 50
+    search_fields = ["full_name", "nip"]
+    search_backend_name = None  # plain ORM search: rows bulk-imported from rosters are found at once
+    filterset_class = ASNProfileFilterSet
+    ordering = ["full_name"]
+    edit_handler = ObjectList(
+        [
+            MultiFieldPanel(
+                [
+                    FieldPanel("employment_type"),
+                    FieldPanel("nip"),
+                    FieldPanel("full_name"),
+                    FieldRowPanel([FieldPanel("gender"), FieldPanel("birth_place"), FieldPanel("birth_date")]),
+                ],
+                heading=_("Identity"),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldRowPanel([FieldPanel("golongan"), FieldPanel("pppk_grade")]),
+                    FieldRowPanel([FieldPanel("jabatan_type"), FieldPanel("jabatan_name")]),
+                    FieldPanel("unit"),
+                    FieldPanel("supervisor"),
+                    FieldPanel("supervised_units"),
+                ],
+                heading=_("Rank, position and unit"),
+            ),
+            MultiFieldPanel([FieldPanel("email"), FieldPanel("phone")], heading=_("Contact")),
+        ],
+        base_form_class=ASNProfileForm,
+    )
+
+    def get_queryset(self, request):
+        return ASNProfile.objects.select_related("unit", "user")
+
+
+class UnitKerjaViewSet(SnippetViewSet):
+    model = UnitKerja
+    icon = "site"
+    menu_label = _("Work units")
+    list_display = ["indented_name", "code", "kind"]
+    list_per_page = 100
+    search_fields = ["name", "code"]
+    search_backend_name = None
+    list_filter = ["kind", "depth"]
+    ordering = ["path"]
+    edit_handler = ObjectList(
+        [FieldPanel("parent"), FieldPanel("code"), FieldPanel("name"), FieldPanel("kind")],
+        base_form_class=UnitKerjaForm,
+    )
+
+
+class PeopleViewSetGroup(SnippetViewSetGroup):
+    items = (ASNProfileViewSet, UnitKerjaViewSet)
+    menu_icon = "group"
+    menu_label = _("Personnel")
+    menu_name = "personnel"
+    menu_order = 300
+
+
+register_snippet(PeopleViewSetGroup)

@@ -1,0 +1,1 @@
+"""Quiz engine: question bank, quizzes in courses, server-graded attempts."""

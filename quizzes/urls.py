@@ -1,0 +1,3 @@
+"""URLs of the quizzes app."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Supervisor reporting: completion, scores and JP compliance by unit."""
