@@ -4,18 +4,19 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8000
 HOST   ?= 127.0.0.1
-export DJANGO_SETTINGS_MODULE ?= lms.settings.dev
+RUN_SETTINGS ?= lms.settings.dev
 
 STATIC_SOURCES := $(shell find lms people courses quizzes h5p reports -path '*/static/*' -type f 2>/dev/null)
 
 .PHONY: run test lint format messages install install-dev clean-venv bench-roster
 
+run: export DJANGO_SETTINGS_MODULE = $(RUN_SETTINGS)
 run: $(VENV)/.runtime $(VENV)/.collected ## Create the environment, migrate, load demo data, serve
-	$(PY) manage.py migrate --noinput -v0
-	$(PY) manage.py seed_demo
-	$(PY) manage.py demo_info --url http://$(HOST):$(PORT)/
-	exec $(VENV)/bin/gunicorn lms.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 \
-		--env DJANGO_SETTINGS_MODULE=$(DJANGO_SETTINGS_MODULE) --access-logfile - --log-level warning
+	@$(PY) manage.py migrate --noinput -v0
+	@$(PY) manage.py seed_demo
+	@$(PY) manage.py demo_info --url http://$(HOST):$(PORT)/
+	@exec $(VENV)/bin/gunicorn lms.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 \
+		--env DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) --access-logfile - --log-level warning
 
 test: $(VENV)/.dev ## Lint and run the whole test suite (DATABASE_URL picks the database)
 	$(VENV)/bin/ruff check .
@@ -48,7 +49,7 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 	touch $@
 
 $(VENV)/.collected: $(VENV)/.runtime $(STATIC_SOURCES)
-	$(PY) manage.py collectstatic --noinput -v0
+	DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) $(PY) manage.py collectstatic --noinput -v0
 	touch $@
 
 bench-roster: $(VENV)/.dev ## Time a 10,000-row roster import (see docs/performance.md)
