@@ -103,3 +103,15 @@ def test_cache_round_trips_on_the_configured_backend():
     assert settings.CACHES["default"]["BACKEND"] == expected
     cache.set("lms-roundtrip", {"jp": 20}, 30)
     assert cache.get("lms-roundtrip") == {"jp": 20}
+
+
+@pytest.mark.django_db
+def test_models_and_migrations_agree():
+    """A model change without its migration would break `make run` on a fresh machine."""
+    from io import StringIO
+
+    out = StringIO()
+    try:
+        call_command("makemigrations", "--check", "--dry-run", stdout=out, stderr=out)
+    except SystemExit as exc:
+        pytest.fail(f"missing migrations (exit {exc.code}):\n{out.getvalue()}")
