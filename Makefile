@@ -8,7 +8,7 @@ RUN_SETTINGS ?= lms.settings.dev
 
 STATIC_SOURCES := $(shell find lms people courses quizzes h5p reports -path '*/static/*' -type f 2>/dev/null)
 
-.PHONY: run test lint format messages install install-dev clean-venv bench-roster
+.PHONY: run test lint format messages install install-dev clean-venv bench-roster h5p-player
 
 run: export DJANGO_SETTINGS_MODULE = $(RUN_SETTINGS)
 run: $(VENV)/.runtime $(VENV)/.collected ## Create the environment, migrate, load demo data, serve
@@ -57,3 +57,6 @@ bench-roster: $(VENV)/.dev ## Time a 10,000-row roster import (see docs/performa
 
 clean-venv:
 	rm -rf $(VENV)
+
+h5p-player: ## Refresh the vendored H5P player (h5p-standalone) from npm
+	h5p/vendor/refresh.sh

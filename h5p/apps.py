@@ -1,3 +1,5 @@
+"""H5P interactive content: packages, the h5p-standalone player and xAPI results."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -5,3 +7,23 @@ from django.utils.translation import gettext_lazy as _
 class H5PConfig(AppConfig):
     name = "h5p"
     verbose_name = _("H5P interactive content")
+
+    # Applied to the role groups after every migrate (people/roles.py).
+    role_permissions = {
+        "Pengajar": [
+            "h5p.add_h5pcontent",
+            "h5p.change_h5pcontent",
+            "h5p.delete_h5pcontent",
+            "h5p.view_h5pcontent",
+            "h5p.view_h5presult",
+            "h5p.view_h5pstatement",
+        ],
+    }
+
+    def ready(self):
+        from courses.completion import register_lesson_requirement
+        from h5p import signals
+        from h5p.selectors import h5p_requirements_met
+
+        register_lesson_requirement(h5p_requirements_met)
+        signals.connect()

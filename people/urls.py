@@ -1,4 +1,4 @@
-"""URLs of the people app: sign-in and the dashboard."""
+"""URLs of the people app: sign-in, sign-out and password change (the dashboard is in courses)."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
@@ -18,5 +18,4 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(template_name="registration/password_change_done.html"),
         name="password_change_done",
     ),
-    path("dasbor/", views.dashboard, name="dashboard"),
 ]

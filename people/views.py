@@ -1,8 +1,6 @@
-"""Sign-in, sign-out and the learner's landing page."""
+"""Sign-in and sign-out (the learner's dashboard lives in courses/views.py)."""
 
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
 from django.urls import reverse_lazy
 
 from people.forms import SignInForm
@@ -16,9 +14,3 @@ class SignInView(auth_views.LoginView):
 
 class SignOutView(auth_views.LogoutView):
     next_page = reverse_lazy("login")
-
-
-@login_required
-def dashboard(request):
-    profile = getattr(request.user, "asn_profile", None)
-    return render(request, "people/dashboard.html", {"profile": profile})

@@ -1,15 +1,19 @@
 """Wagtail admin screens for people and work units, grouped under one menu."""
 
 import django_filters
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.viewsets.base import ViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from people.admin_forms import ASNProfileForm, UnitKerjaForm
 from people.models import ASNProfile, UnitKerja
 from people.ranks import GOLONGAN_CHOICES, EmploymentType
+from people.roster_admin import RosterImportView, RosterTemplateView, can_import_roster
 
 
 class UnitSubtreeFilter(django_filters.ModelChoiceFilter):
@@ -87,8 +91,30 @@ class UnitKerjaViewSet(SnippetViewSet):
     )
 
 
+class RosterImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_import_roster(request.user)
+
+
+class RosterImportViewSet(ViewSet):
+    """Roster import of ASN from CSV/XLSX (people/roster_admin.py), listed under Personnel."""
+
+    name = "roster_import"
+    url_prefix = "people/roster-import"
+    icon = "upload"
+    menu_label = _("Import ASN")
+    menu_item_class = RosterImportMenuItem
+
+    def get_urlpatterns(self):
+        return [
+            path("", RosterImportView.as_view(), name="index"),
+            path("template.csv", RosterTemplateView.as_view(file_format="csv"), name="template_csv"),
+            path("template.xlsx", RosterTemplateView.as_view(file_format="xlsx"), name="template_xlsx"),
+        ]
+
+
 class PeopleViewSetGroup(SnippetViewSetGroup):
-    items = (ASNProfileViewSet, UnitKerjaViewSet)
+    items = (ASNProfileViewSet, UnitKerjaViewSet, RosterImportViewSet)
     menu_icon = "group"
     menu_label = _("Personnel")
     menu_name = "personnel"

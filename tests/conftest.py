@@ -26,3 +26,40 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def ensure_migrated_data() -> None:
+    """Recreate what migrations put in the database (Wagtail root page, locale, root collection,
+    home page and site, the role groups) when a transactional test before this one flushed it."""
+    from django.conf import settings
+    from django.contrib.auth.models import Group
+    from wagtail.models import Collection, Locale, Page, Site
+
+    from lms.models import HomePage
+    from people import roles
+
+    if not Group.objects.filter(name=roles.ADMIN_BPSDM).exists():
+        roles.sync_roles()
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+        roles.sync_roles()
+    if HomePage.objects.exists():
+        return
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
+    home = root.add_child(instance=HomePage(title="Beranda", slug="beranda"))
+    Site.objects.update_or_create(
+        is_default_site=True, defaults={"hostname": "localhost", "port": 80, "root_page": home, "site_name": "LMS"}
+    )
+
+
+@pytest.fixture(autouse=True)
+def _migrated_data(request):
+    """Every database test starts from the state `migrate` leaves, whatever ran before it."""
+    if request.node.get_closest_marker("django_db") is not None:
+        request.getfixturevalue("_django_db_helper")
+    elif {"db", "transactional_db", "live_server"} & set(request.fixturenames):
+        request.getfixturevalue("db" if "db" in request.fixturenames else "transactional_db")
+    else:
+        return
+    ensure_migrated_data()

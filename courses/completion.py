@@ -1,0 +1,466 @@
+"""The one course-completion rule, and the registries through which other apps contribute to it.
+
+Course items
+    The live pages below a course that a learner works through: ``LessonPage`` and every page type
+    another app registers with ``register_item_provider`` (the quizzes app registers ``QuizPage``).
+    An item counts toward completion when it is *required* (its provider says so) and it is live
+    with every page between it and the course live (an unpublished module hides its items).
+
+Course progress and completion
+    percent = done required items / required items, always computed against the CURRENT required
+    live items, so deleting, unpublishing or moving a page never breaks anything: it only changes
+    the denominator. A course is complete when it has at least one required item and all of them
+    are done; ``courses.services.enrolment_refresh`` then sets ``Enrolment.completed_at`` once and
+    credits the course's JP once. A completed enrolment stays completed.
+
+Item providers (how another app adds an item type)
+    Subclass ``ItemProvider``, set ``page_model`` and implement ``required_ids`` and ``states``;
+    optionally ``done_by_user`` (bulk) for a faster recompute after pages change, and
+    ``required_field`` (the name of a boolean "required" field on the page model) to save a query. Every method must
+    run a FIXED number of queries whatever the number of pages or users. Register it once from
+    ``AppConfig.ready()``::
+
+        from courses.completion import ItemProvider, register_item_provider
+
+        class QuizItemProvider(ItemProvider):
+            page_model = QuizPage
+            def required_ids(self, page_ids): ...   # -> set of page ids
+            def states(self, user_id, page_ids): ... # -> {page_id: DONE | IN_PROGRESS | NOT_STARTED}
+
+        register_item_provider(QuizItemProvider())
+
+    After its own state changes (e.g. a quiz attempt passed), the app calls
+    ``courses.services.enrolment_refresh(user=..., course=...)`` in the same transaction.
+
+Lesson requirements (how another app gates a lesson)
+    A lesson is done when its own rule is met (opened / marked as done / watched at least N% of the
+    uploaded video) AND every registered lesson requirement is satisfied::
+
+        from courses.completion import register_lesson_requirement
+
+        def h5p_items_completed(*, user_id: int, lesson) -> bool: ...
+        register_lesson_requirement(h5p_items_completed)
+
+    The app then calls ``courses.services.lesson_progress_refresh(user=..., lesson=...)`` in the same
+    transaction as the change that may satisfy the requirement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+
+DONE = "done"
+IN_PROGRESS = "in_progress"
+NOT_STARTED = "not_started"
+ITEM_STATES = (DONE, IN_PROGRESS, NOT_STARTED)
+
+
+class ItemProvider:
+    """Base class for a course item type. ``page_model`` is a Page subclass living below courses."""
+
+    page_model = None
+    #: Optional shortcut: the name of a boolean field on ``page_model`` that says "required". When set,
+    #: the outline reads it in its own query (a join) and ``required_ids`` is not called.
+    required_field: str | None = None
+
+    def required_ids(self, page_ids: Collection[int]) -> set[int]:
+        """The ids among ``page_ids`` (all of this provider's model) that are required. Fixed queries."""
+        raise NotImplementedError
+
+    def states(self, user_id: int, page_ids: Collection[int]) -> dict[int, str]:
+        """{page_id: DONE | IN_PROGRESS | NOT_STARTED} for one learner. Missing ids mean NOT_STARTED."""
+        raise NotImplementedError
+
+    def done_by_user(self, page_ids: Collection[int], user_ids: Collection[int]) -> dict[int, set[int]]:
+        """{user_id: done page ids} for many learners; override with one query where you can."""
+        return {
+            user_id: {page_id for page_id, state in self.states(user_id, page_ids).items() if state == DONE}
+            for user_id in user_ids
+        }
+
+
+_item_providers: dict[str, ItemProvider] = {}
+_lesson_requirements: list[Callable[..., bool]] = []
+
+
+def register_item_provider(provider: ItemProvider) -> None:
+    """Add (or replace, by page model) a course item type. Call from ``AppConfig.ready()``."""
+    model = provider.page_model
+    _item_providers[model._meta.label_lower] = provider
+
+
+def item_providers() -> list[ItemProvider]:
+    return list(_item_providers.values())
+
+
+def provider_for_model(model) -> ItemProvider | None:
+    return _item_providers.get(model._meta.label_lower)
+
+
+def item_models() -> list:
+    return [provider.page_model for provider in _item_providers.values()]
+
+
+def register_lesson_requirement(requirement: Callable[..., bool]) -> None:
+    """Add a condition ``fn(*, user_id, lesson) -> bool`` every lesson must meet to be done."""
+    if requirement not in _lesson_requirements:
+        _lesson_requirements.append(requirement)
+
+
+def lesson_requirements_met(*, user_id: int, lesson) -> bool:
+    return all(requirement(user_id=user_id, lesson=lesson) for requirement in _lesson_requirements)
+
+
+@dataclass(frozen=True)
+class OutlinePage:
+    """The few fields of a page the outline needs, without building a Page instance (much cheaper)."""
+
+    pk: int
+    title: str
+    path: str
+    depth: int
+    live: bool
+    url_path: str
+    content_type_id: int
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    @property
+    def url(self) -> str:
+        """The page's address relative to its site root (the platform serves one site)."""
+        from wagtail.models import Site
+
+        for root in Site.get_site_root_paths():
+            if self.url_path.startswith(root.root_path):
+                return self.url_path[len(root.root_path) - 1 :]
+        return ""
+
+
+@dataclass
+class OutlineItem:
+    page: OutlinePage
+    model: type
+    module_id: int | None
+    required: bool = True
+    state: str = NOT_STARTED
+    locked: bool = False
+
+    @property
+    def page_id(self) -> int:
+        return self.page.pk
+
+    @property
+    def title(self) -> str:
+        return self.page.title
+
+    @property
+    def url(self) -> str:
+        return self.page.url
+
+    @property
+    def kind(self) -> str:
+        return self.model._meta.verbose_name
+
+    @property
+    def kind_key(self) -> str:
+        return self.model._meta.model_name
+
+    @property
+    def is_done(self) -> bool:
+        return self.state == DONE
+
+    @property
+    def is_module(self) -> bool:
+        return False
+
+
+@dataclass
+class OutlineModule:
+    page: OutlinePage
+    live: bool
+    locked_until_previous: bool
+    items: list[OutlineItem] = field(default_factory=list)
+    locked: bool = False
+
+    @property
+    def page_id(self) -> int:
+        return self.page.pk
+
+    @property
+    def title(self) -> str:
+        return self.page.title
+
+    @property
+    def url(self) -> str:
+        return self.page.url
+
+    @property
+    def is_complete(self) -> bool:
+        return all(item.is_done for item in self.items if item.required)
+
+    @property
+    def is_module(self) -> bool:
+        return True
+
+
+@dataclass
+class CourseOutline:
+    """A course's items in tree order, grouped by module, with a learner's states when asked for."""
+
+    course_id: int
+    entries: list = field(default_factory=list)  # OutlineModule, or OutlineItem placed directly in the course
+    items: list[OutlineItem] = field(default_factory=list)
+
+    @property
+    def required_items(self) -> list[OutlineItem]:
+        return [item for item in self.items if item.required]
+
+    @property
+    def required_count(self) -> int:
+        return len(self.required_items)
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for item in self.required_items if item.is_done)
+
+    @property
+    def percent(self) -> int:
+        required = self.required_count
+        return (self.done_count * 100) // required if required else 0
+
+    @property
+    def is_complete(self) -> bool:
+        return self.required_count > 0 and self.done_count == self.required_count
+
+    @property
+    def is_started(self) -> bool:
+        return any(item.state != NOT_STARTED for item in self.items)
+
+    @property
+    def modules(self) -> list[OutlineModule]:
+        return [entry for entry in self.entries if isinstance(entry, OutlineModule)]
+
+    def item(self, page_id: int) -> OutlineItem | None:
+        for item in self.items:
+            if item.page_id == page_id:
+                return item
+        return None
+
+    def neighbours(self, page_id: int) -> tuple[OutlineItem | None, OutlineItem | None]:
+        """The items before and after ``page_id`` in course order (for previous/next links)."""
+        ids = [item.page_id for item in self.items]
+        if page_id not in ids:
+            return None, None
+        position = ids.index(page_id)
+        previous = self.items[position - 1] if position > 0 else None
+        following = self.items[position + 1] if position + 1 < len(self.items) else None
+        return previous, following
+
+    @property
+    def next_item(self) -> OutlineItem | None:
+        """Where to continue ("Lanjutkan"): the first open item not done, required ones first."""
+        open_items = [item for item in self.items if not item.locked and not item.is_done]
+        for item in open_items:
+            if item.required:
+                return item
+        return open_items[0] if open_items else None
+
+
+def _module_model():
+    from courses.models import ModulePage
+
+    return ModulePage
+
+
+def course_outlines(
+    courses: Iterable, *, user_id: int | None = None, known_states: dict | None = None
+) -> dict[int, CourseOutline]:
+    """Outlines of several courses in a fixed number of queries (1, + per item provider 1, + 1 with a user).
+
+    ``courses`` are CoursePage instances (``path``, ``depth``, ``sequential_modules`` are read).
+    With ``user_id`` each item carries the learner's state and modules carry their lock.
+    ``known_states`` ({page model: {page_id: state}}) spares a provider's query when the caller has
+    already read those states.
+    """
+    from wagtail.models import Page
+
+    courses = list(courses)
+    outlines = {course.pk: CourseOutline(course_id=course.pk) for course in courses}
+    if not courses:
+        return outlines
+    module_model = _module_model()
+    providers = item_providers()
+    models_by_ct = {
+        ContentType.objects.get_for_model(model).pk: model
+        for model in [module_model, *(p.page_model for p in providers)]
+    }
+    # Providers that name their "required" field are read in the same query (a join per page type).
+    required_lookups = {
+        ContentType.objects.get_for_model(
+            provider.page_model
+        ).pk: f"{provider.page_model._meta.model_name}__{provider.required_field}"
+        for provider in providers
+        if provider.required_field
+    }
+    lookups = list(dict.fromkeys(required_lookups.values()))
+    rows = (
+        Page.objects.filter(reduce(or_, [Q(path__startswith=c.path, depth__gt=c.depth) for c in courses]))
+        .filter(content_type_id__in=list(models_by_ct))
+        .order_by("path")
+        .values_list(
+            "id",
+            "title",
+            "path",
+            "depth",
+            "live",
+            "url_path",
+            "content_type_id",
+            "modulepage__locked_until_previous",
+            *lookups,
+        )
+    )
+    pages = []
+    module_flags = {}
+    required_flags = {}
+    for id_, title, path, depth, live, url_path, content_type_id, locked_until_previous, *flags in rows:
+        page = OutlinePage(id_, title, path, depth, live, url_path, content_type_id)
+        pages.append(page)
+        if models_by_ct[content_type_id] is module_model:
+            module_flags[page.pk] = bool(locked_until_previous)
+        elif content_type_id in required_lookups:
+            required_flags[page.pk] = bool(flags[lookups.index(required_lookups[content_type_id])])
+
+    by_path = {page.path: page for page in pages}
+    candidate_items: list[OutlineItem] = []
+    for course in courses:
+        outline = outlines[course.pk]
+        current_module = None
+        for page in pages:
+            if not page.path.startswith(course.path) or page.depth <= course.depth:
+                continue
+            model = models_by_ct[page.content_type_id]
+            # Hidden if it, or any page between it and the course, is not live.
+            hidden = not page.live or any(
+                not by_path[page.path[:length]].live
+                for length in range(len(course.path) + Page.steplen, len(page.path), Page.steplen)
+                if page.path[:length] in by_path
+            )
+            if model is module_model:
+                if page.depth != course.depth + 1:
+                    continue
+                current_module = OutlineModule(
+                    page=page, live=not hidden, locked_until_previous=module_flags.get(page.pk, False)
+                )
+                if not hidden:
+                    outline.entries.append(current_module)
+                continue
+            if hidden:
+                continue
+            parent_path = page.path[: -Page.steplen]
+            if parent_path == course.path:
+                item = OutlineItem(page=page, model=model, module_id=None)
+                outline.entries.append(item)
+            elif current_module is not None and current_module.page.path == parent_path and current_module.live:
+                item = OutlineItem(page=page, model=model, module_id=current_module.page_id)
+                current_module.items.append(item)
+            else:
+                continue
+            outline.items.append(item)
+            candidate_items.append(item)
+
+    for provider in providers:
+        ids = [item.page_id for item in candidate_items if item.model is provider.page_model]
+        if not ids:
+            continue
+        if provider.required_field:
+            required = {page_id for page_id in ids if required_flags.get(page_id)}
+        else:
+            required = provider.required_ids(ids)
+        if user_id is None:
+            states = {}
+        elif known_states is not None and provider.page_model in known_states:
+            states = known_states[provider.page_model]
+        else:
+            states = provider.states(user_id, ids)
+        for item in candidate_items:
+            if item.model is provider.page_model:
+                item.required = item.page_id in required
+                item.state = states.get(item.page_id, NOT_STARTED)
+
+    if user_id is not None:
+        for course in courses:
+            _apply_locks(outlines[course.pk], sequential=course.sequential_modules)
+    return outlines
+
+
+def course_outline(course, *, user_id: int | None = None, known_states: dict | None = None) -> CourseOutline:
+    return course_outlines([course], user_id=user_id, known_states=known_states)[course.pk]
+
+
+def _apply_locks(outline: CourseOutline, *, sequential: bool) -> None:
+    previous_complete = True
+    for module in outline.modules:
+        module.locked = (sequential or module.locked_until_previous) and not previous_complete
+        for item in module.items:
+            item.locked = module.locked
+        # A locked module is not complete, so the chain holds for the modules after it.
+        previous_complete = module.is_complete and not module.locked
+
+
+def outline_counts_by_user(course, user_ids: Collection[int]) -> tuple[CourseOutline, dict[int, int]]:
+    """The course outline and, per learner, how many required items are done (bulk, fixed queries)."""
+    outline = course_outline(course)
+    done_counts = dict.fromkeys(user_ids, 0)
+    required_by_model: dict[type, list[int]] = {}
+    for item in outline.required_items:
+        required_by_model.setdefault(item.model, []).append(item.page_id)
+    for provider in item_providers():
+        ids = required_by_model.get(provider.page_model)
+        if not ids or not user_ids:
+            continue
+        for user_id, done_ids in provider.done_by_user(ids, user_ids).items():
+            if user_id in done_counts:
+                done_counts[user_id] += len(set(done_ids) & set(ids))
+    return outline, done_counts
+
+
+class LessonItemProvider(ItemProvider):
+    """Lessons as course items: required by their flag, done when ``LessonProgress.completed_at`` is set."""
+
+    required_field = "required"
+
+    @property
+    def page_model(self):
+        from courses.models import LessonPage
+
+        return LessonPage
+
+    def required_ids(self, page_ids):
+        return set(self.page_model.objects.filter(pk__in=page_ids, required=True).values_list("pk", flat=True))
+
+    def states(self, user_id, page_ids):
+        from courses.models import LessonProgress
+
+        rows = LessonProgress.objects.filter(user_id=user_id, lesson_id__in=page_ids).values_list(
+            "lesson_id", "completed_at"
+        )
+        return {lesson_id: DONE if completed_at else IN_PROGRESS for lesson_id, completed_at in rows}
+
+    def done_by_user(self, page_ids, user_ids):
+        from courses.models import LessonProgress
+
+        done: dict[int, set[int]] = {}
+        rows = LessonProgress.objects.filter(
+            lesson_id__in=page_ids, user_id__in=list(user_ids), completed_at__isnull=False
+        ).values_list("user_id", "lesson_id")
+        for user_id, lesson_id in rows:
+            done.setdefault(user_id, set()).add(lesson_id)
+        return done

@@ -1,0 +1,41 @@
+"""Models of the courses app: pages (catalogue, course, module, lesson) and learner progress."""
+
+from courses.models.pages import (
+    JP_RANGES,
+    CompetencyKind,
+    CompletionRule,
+    CourseCategory,
+    CourseIndexPage,
+    CoursePage,
+    EnrolmentMode,
+    LessonPage,
+    ModulePage,
+    TrainingMode,
+)
+from courses.models.progress import (
+    Enrolment,
+    EnrolmentSource,
+    EnrolmentStatus,
+    JPCredit,
+    LessonProgress,
+    ProgressStatus,
+)
+
+__all__ = [
+    "JP_RANGES",
+    "CompetencyKind",
+    "CompletionRule",
+    "CourseCategory",
+    "CourseIndexPage",
+    "CoursePage",
+    "Enrolment",
+    "EnrolmentMode",
+    "EnrolmentSource",
+    "EnrolmentStatus",
+    "JPCredit",
+    "LessonPage",
+    "LessonProgress",
+    "ModulePage",
+    "ProgressStatus",
+    "TrainingMode",
+]

@@ -1,0 +1,424 @@
+"""Course pages: CourseIndexPage (catalogue) → CoursePage → ModulePage → LessonPage.
+
+Stable names other apps build on (keep them):
+- ``CoursePage`` and ``ModulePage`` accept ``quizzes.QuizPage`` as a child (the quizzes app adds it to
+  their ``subpage_types``); a QuizPage is a course item like a lesson (see ``courses/completion.py``).
+- ``LessonPage.body`` uses ``courses.blocks.LessonBodyBlock`` (the h5p app adds its block there).
+- ``LessonPage.required``: whether the lesson counts toward course completion.
+"""
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from courses.blocks import LessonBodyBlock
+from courses.panels import CourseOutlinePanel
+
+RICH_TEXT_FEATURES = ["h3", "bold", "italic", "link", "ol", "ul"]
+
+
+class CompetencyKind(models.TextChoices):
+    TEKNIS = "teknis", _("Technical (teknis)")
+    MANAJERIAL = "manajerial", _("Managerial (manajerial)")
+    SOSIAL_KULTURAL = "sosial_kultural", _("Socio-cultural (sosial kultural)")
+
+
+class TrainingMode(models.TextChoices):
+    KLASIKAL = "klasikal", _("Classroom (klasikal)")
+    NON_KLASIKAL = "non_klasikal", _("Non-classroom (non-klasikal)")
+
+
+class EnrolmentMode(models.TextChoices):
+    OPEN = "open", _("Open: learners enrol themselves")
+    REQUEST = "request", _("By request: a trainer approves each request")
+    ASSIGNED = "assigned", _("Assigned only: trainers assign people or units")
+
+
+class CompletionRule(models.TextChoices):
+    OPEN = "open", _("When the learner opens the lesson")
+    MARK_DONE = "mark_done", _('When the learner presses "mark as done"')
+    VIDEO = "video", _("When the learner has watched enough of the video")
+
+
+# The catalogue's JP filter: (value, label, minimum, maximum or None).
+JP_RANGES = [
+    ("1-4", _("1–4 JP"), 1, 4),
+    ("5-10", _("5–10 JP"), 5, 10),
+    ("11+", _("More than 10 JP"), 11, None),
+]
+
+
+class CourseCategory(models.Model):
+    """A catalogue category (e.g. Pelayanan Publik); managed as a snippet by trainers."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("course category")
+        verbose_name_plural = _("course categories")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class CourseIndexPage(Page):
+    """The catalogue: lists the published courses below it, with search, filters and pages."""
+
+    intro = RichTextField(
+        _("introduction"),
+        blank=True,
+        features=RICH_TEXT_FEATURES,
+        help_text=_("Shown above the course list."),
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["lms.HomePage"]
+    subpage_types = ["courses.CoursePage"]
+    page_description = _("The course catalogue. Courses are added below it.")
+    per_page = 12
+
+    class Meta:
+        verbose_name = _("course catalogue")
+
+    def route(self, request, path_components):
+        """Find the page below the catalogue in one query by its URL path, instead of Wagtail's two
+        queries per level (course → module → lesson), then let that page route the rest."""
+        if not path_components:
+            return super().route(request, path_components)
+        if len(path_components) == 3:  # course/module/lesson: the most requested pages, one query
+            lesson = LessonPage.objects.filter(
+                url_path=self.url_path + "/".join(path_components) + "/", path__startswith=self.path
+            ).first()
+            if lesson is not None:
+                return lesson.route(request, [])
+        prefixes = [
+            self.url_path + "/".join(path_components[:count]) + "/" for count in range(1, len(path_components) + 1)
+        ]
+        found = {
+            page.url_path: page
+            for page in Page.objects.filter(url_path__in=prefixes, path__startswith=self.path, depth__gt=self.depth)
+        }
+        for count in range(len(prefixes), 0, -1):
+            page = found.get(prefixes[count - 1])
+            if page is not None:
+                return page.specific.route(request, path_components[count:])
+        raise Http404
+
+    def get_context(self, request, *args, **kwargs):
+        from courses import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        filters = selectors.CatalogueFilters.from_query(request.GET)
+        results = selectors.catalogue_courses(index_page=self, filters=filters)
+        paginator = Paginator(results, self.per_page)
+        try:
+            courses_page = paginator.page(request.GET.get("halaman", 1))
+        except PageNotAnInteger:
+            courses_page = paginator.page(1)
+        except EmptyPage:
+            courses_page = paginator.page(paginator.num_pages)
+        courses = list(courses_page.object_list)
+        statuses = {}
+        if request.user.is_authenticated:
+            statuses = selectors.enrolment_statuses(user=request.user, course_ids=[course.pk for course in courses])
+        context.update(
+            filters=filters,
+            courses=[(course, statuses.get(course.pk)) for course in courses],
+            courses_page=courses_page,
+            categories=CourseCategory.objects.all(),
+            competency_kinds=CompetencyKind.choices,
+            training_modes=TrainingMode.choices,
+            jp_ranges=[(value, label) for value, label, _low, _high in JP_RANGES],
+            querystring_without_page=filters.querystring(),
+        )
+        return context
+
+
+class CoursePage(Page):
+    """A course: what it teaches, how many JP it carries and who may enrol how."""
+
+    summary = models.TextField(
+        _("summary"),
+        max_length=500,
+        help_text=_("One or two sentences shown in the catalogue and at the top of the course."),
+    )
+    learning_objectives = RichTextField(
+        _("learning objectives"),
+        blank=True,
+        features=RICH_TEXT_FEATURES,
+        help_text=_("What participants can do after the course. A bulleted list works best."),
+    )
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("cover image"),
+        help_text=_("Landscape, at least 800 × 450 pixels."),
+    )
+    category = models.ForeignKey(
+        CourseCategory,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="courses",
+        verbose_name=_("category"),
+    )
+    competency_kind = models.CharField(
+        _("competency kind"), max_length=20, choices=CompetencyKind.choices, default=CompetencyKind.TEKNIS
+    )
+    training_mode = models.CharField(
+        _("training mode"), max_length=20, choices=TrainingMode.choices, default=TrainingMode.NON_KLASIKAL
+    )
+    jp_value = models.PositiveSmallIntegerField(
+        _("JP value"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(200)],
+        help_text=_("Lesson hours (1 JP = 45 minutes) credited to a participant who completes the course."),
+    )
+    trainers = ParentalManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="courses_taught",
+        verbose_name=_("trainers"),
+        limit_choices_to={"groups__name": "Pengajar"},
+        help_text=_("Trainers of this course may approve enrolment requests and assign participants."),
+    )
+    enrolment_mode = models.CharField(
+        _("enrolment"), max_length=10, choices=EnrolmentMode.choices, default=EnrolmentMode.OPEN
+    )
+    enrolment_opens = models.DateField(
+        _("enrolment opens"), null=True, blank=True, help_text=_("Optional. Empty: enrolment is open now.")
+    )
+    enrolment_closes = models.DateField(
+        _("enrolment closes"), null=True, blank=True, help_text=_("Optional. The last day people can enrol.")
+    )
+    starts_on = models.DateField(_("course starts"), null=True, blank=True)
+    ends_on = models.DateField(_("course ends"), null=True, blank=True)
+    sequential_modules = models.BooleanField(
+        _("modules in order"),
+        default=False,
+        help_text=_("Tick to lock each module until the participant has completed the one before it."),
+    )
+
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("learning_objectives"),
+        index.AutocompleteField("summary"),
+        index.FilterField("category"),
+        index.FilterField("competency_kind"),
+        index.FilterField("training_mode"),
+        index.FilterField("jp_value"),
+    ]
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("learning_objectives"),
+        FieldPanel("cover_image"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("category"), FieldPanel("competency_kind")]),
+                FieldRowPanel([FieldPanel("training_mode"), FieldPanel("jp_value")]),
+                FieldPanel("trainers", widget=forms.CheckboxSelectMultiple),
+            ],
+            heading=_("Classification and trainers"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("enrolment_mode"),
+                FieldRowPanel([FieldPanel("enrolment_opens"), FieldPanel("enrolment_closes")]),
+                FieldRowPanel([FieldPanel("starts_on"), FieldPanel("ends_on")]),
+                FieldPanel("sequential_modules"),
+            ],
+            heading=_("Enrolment and schedule"),
+        ),
+        CourseOutlinePanel(),
+    ]
+
+    parent_page_types = ["courses.CourseIndexPage"]
+    # The quizzes app adds "quizzes.QuizPage" here (pre-test / post-test at course level).
+    subpage_types = ["courses.ModulePage", "quizzes.QuizPage"]
+    page_description = _("A course with its modules. Participants enrol here.")
+
+    class Meta:
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.enrolment_opens and self.enrolment_closes and self.enrolment_closes < self.enrolment_opens:
+            errors["enrolment_closes"] = _("Enrolment cannot close before it opens.")
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = _("The course cannot end before it starts.")
+        if errors:
+            raise ValidationError(errors)
+
+    def enrolment_window_state(self, today=None) -> str:
+        """``"open"``, ``"not_yet"`` or ``"closed"`` for today's date in Asia/Jakarta."""
+        today = today or timezone.localdate()
+        if self.enrolment_opens and today < self.enrolment_opens:
+            return "not_yet"
+        if self.enrolment_closes and today > self.enrolment_closes:
+            return "closed"
+        return "open"
+
+    def get_admin_display_title(self):
+        return self.draft_title or self.title
+
+    def get_context(self, request, *args, **kwargs):
+        from courses import views
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(views.course_context(self, request))
+        return context
+
+
+class ModulePage(Page):
+    """A module of a course: an introduction and its lessons (and quizzes), in tree order."""
+
+    intro = RichTextField(
+        _("introduction"),
+        blank=True,
+        features=RICH_TEXT_FEATURES,
+        help_text=_("What this module covers, in a few sentences."),
+    )
+    locked_until_previous = models.BooleanField(
+        _("locked until the previous module is complete"),
+        default=False,
+        help_text=_("Participants open this module only after completing the module before it."),
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("locked_until_previous")]
+    parent_page_types = ["courses.CoursePage"]
+    # The quizzes app adds "quizzes.QuizPage" here.
+    subpage_types = ["courses.LessonPage", "quizzes.QuizPage"]
+    page_description = _("A module groups the lessons of a course.")
+
+    class Meta:
+        verbose_name = _("module")
+        verbose_name_plural = _("modules")
+
+    def get_context(self, request, *args, **kwargs):
+        from courses import views
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(views.module_context(self, request))
+        return context
+
+
+class LessonPage(Page):
+    """A lesson (materi): a body of text, images, video and documents, and how it is completed."""
+
+    body = StreamField(LessonBodyBlock(), blank=True, verbose_name=_("content"))
+    estimated_minutes = models.PositiveSmallIntegerField(
+        _("estimated duration (minutes)"), default=10, validators=[MinValueValidator(1), MaxValueValidator(600)]
+    )
+    required = models.BooleanField(
+        _("required"),
+        default=True,
+        help_text=_("Required lessons must be completed to complete the course."),
+    )
+    completion_rule = models.CharField(
+        _("completed when"),
+        max_length=10,
+        choices=CompletionRule.choices,
+        default=CompletionRule.MARK_DONE,
+        help_text=_('"Watched enough of the video" needs an uploaded video in the content; it follows the first one.'),
+    )
+    video_threshold_percent = models.PositiveSmallIntegerField(
+        _("video share to watch (%)"),
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("For the video rule: how much of the video must really be played (not skipped)."),
+    )
+
+    search_fields = Page.search_fields + [index.SearchField("body")]
+
+    content_panels = Page.content_panels + [
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("estimated_minutes"), FieldPanel("required")]),
+                FieldRowPanel([FieldPanel("completion_rule"), FieldPanel("video_threshold_percent")]),
+                HelpPanel(
+                    content=_(
+                        "Completion: the lesson is complete when its rule is met and every interactive item it "
+                        "requires is done."
+                    )
+                ),
+            ],
+            heading=_("Duration and completion"),
+        ),
+    ]
+
+    parent_page_types = ["courses.ModulePage"]
+    subpage_types: list[str] = []
+    page_description = _("A lesson: text, images, video and documents.")
+
+    class Meta:
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
+
+    def clean(self):
+        super().clean()
+        if self.completion_rule == CompletionRule.VIDEO and self.tracked_video_block() is None:
+            raise ValidationError(
+                {
+                    "completion_rule": _(
+                        "This rule needs an uploaded video in the content. An embedded video (YouTube) cannot "
+                        'report what was watched: choose "mark as done" for it.'
+                    )
+                }
+            )
+
+    # The body's HTML is the same for every learner while it holds only these blocks, so it is cached
+    # per revision and language (blocks of other apps may show per-learner state: never cached).
+    CACHEABLE_BLOCK_TYPES = frozenset({"heading", "paragraph", "image", "video", "document", "callout"})
+
+    def body_cache_key(self) -> str | None:
+        block_types = {block["type"] for block in self.body.raw_data}
+        if not block_types <= self.CACHEABLE_BLOCK_TYPES:
+            return None
+        published = self.last_published_at.timestamp() if self.last_published_at else 0
+        return f"{self.pk}.{self.latest_revision_id}.{published}"
+
+    def tracked_video_block(self):
+        """The first uploaded video in the body: the one the video rule measures (or None)."""
+        for block in self.body:
+            if block.block_type == "video" and block.value.get("video") is not None:
+                return block
+        return None
+
+    def tracked_video(self):
+        block = self.tracked_video_block()
+        return block.value["video"] if block is not None else None
+
+    def serve(self, request, *args, **kwargs):
+        from courses import views
+
+        turned_away = views.lesson_gate(self, request)
+        if turned_away is not None:
+            return turned_away
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from courses import views
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(views.lesson_context(self, request))
+        return context

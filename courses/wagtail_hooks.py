@@ -1,0 +1,134 @@
+"""Wagtail admin for courses: categories, enrolments, JP ledger, request queue, assigning participants."""
+
+import django_filters
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import Button
+from wagtail.permission_policies.base import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from courses import admin_views, services
+from courses.models import CourseCategory, CoursePage, Enrolment, EnrolmentStatus, JPCredit, ProgressStatus
+
+
+class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
+    """Listing only: enrolments and JP change through courses/services.py, never by hand."""
+
+    def user_has_permission(self, user, action):
+        if action in {"add", "change", "delete"}:
+            return False
+        return super().user_has_permission(user, action)
+
+
+register_permission_policy(Enrolment, ReadOnlyPermissionPolicy(Enrolment), exact_class=True)
+register_permission_policy(JPCredit, ReadOnlyPermissionPolicy(JPCredit), exact_class=True)
+
+
+class CourseCategoryViewSet(ModelViewSet):
+    model = CourseCategory
+    icon = "tag"
+    menu_label = _("Categories")
+    form_fields = ["name", "slug"]
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    copy_view_enabled = False
+
+
+class EnrolmentFilterSet(WagtailFilterSet):
+    course = django_filters.ModelChoiceFilter(queryset=CoursePage.objects.order_by("title"), label=_("course"))
+    status = django_filters.ChoiceFilter(choices=EnrolmentStatus.choices, label=_("enrolment status"))
+    progress_status = django_filters.ChoiceFilter(choices=ProgressStatus.choices, label=_("progress"))
+
+    class Meta:
+        model = Enrolment
+        fields = ["course", "status", "progress_status", "source"]
+
+
+class EnrolmentViewSet(ModelViewSet):
+    model = Enrolment
+    icon = "list-ul"
+    menu_label = _("Enrolments")
+    list_display = ["user", "course_title", "status", "progress_status", "percent", "completed_at"]
+    list_per_page = 50
+    filterset_class = EnrolmentFilterSet
+    search_fields = ["course_title", "user__username", "user__asn_profile__full_name", "user__asn_profile__nip"]
+    search_backend_name = None
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    form_fields = ["status"]  # never shown: the read-only policy refuses add and edit
+
+    def get_queryset(self, request):
+        return Enrolment.objects.select_related("user", "user__asn_profile").order_by("-updated_at")
+
+
+class JPCreditViewSet(ModelViewSet):
+    model = JPCredit
+    icon = "date"
+    menu_label = _("JP ledger")
+    list_display = ["user", "course_title", "jp", "year", "credited_at"]
+    list_filter = ["year"]
+    list_per_page = 50
+    search_fields = ["course_title", "user__username", "user__asn_profile__full_name", "user__asn_profile__nip"]
+    search_backend_name = None
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    form_fields = ["jp"]  # never shown: the read-only policy refuses add and edit
+
+    def get_queryset(self, request):
+        return JPCredit.objects.select_related("user", "user__asn_profile").order_by("-credited_at")
+
+
+class ManageEnrolmentsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return admin_views.may_manage_any(request.user)
+
+
+class EnrolmentManagementViewSet(ViewSet):
+    """The request queue (menu) and the per-course assign screen (linked from the course)."""
+
+    name = "courses_admin"
+    url_prefix = "courses"
+    icon = "tasks"
+    menu_label = _("Enrolment requests")
+    menu_item_class = ManageEnrolmentsMenuItem
+
+    def get_urlpatterns(self):
+        return [
+            path("requests/", admin_views.EnrolmentRequestsView.as_view(), name="requests"),
+            path("<int:course_id>/assign/", admin_views.CourseAssignView.as_view(), name="assign"),
+        ]
+
+
+class CoursesViewSetGroup(ViewSetGroup):
+    items = (EnrolmentManagementViewSet, EnrolmentViewSet, JPCreditViewSet, CourseCategoryViewSet)
+    menu_icon = "doc-full-inverse"
+    menu_label = _("Courses")
+    menu_name = "courses"
+    menu_order = 250
+
+
+@hooks.register("register_admin_viewset")
+def register_courses_viewsets():
+    return CoursesViewSetGroup()
+
+
+@hooks.register("register_page_header_buttons")
+def course_header_buttons(page, user, view_name=None, next_url=None):
+    """Buttons on a course page in the admin: assign participants, enrolment requests."""
+    course = page.specific_deferred
+    if not isinstance(course, CoursePage) or not services.can_manage_enrolments(user, course):
+        return
+    yield Button(
+        _("Assign participants"), reverse("courses_admin:assign", args=[page.pk]), icon_name="group", priority=80
+    )
+    yield Button(
+        _("Enrolment requests"),
+        reverse("courses_admin:requests") + f"?course={page.pk}",
+        icon_name="tasks",
+        priority=81,
+    )

@@ -1,0 +1,33 @@
+"""The "Konten interaktif H5P" lesson block: an H5P content item played lazily inside the lesson."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.snippets.blocks import SnippetChooserBlock
+
+from h5p.models import Requirement
+
+
+class H5PContentBlock(blocks.StructBlock):
+    item = SnippetChooserBlock(
+        "h5p.H5PContent",
+        label=_("H5P content"),
+        help_text=_("Upload packages under H5P content in the admin menu, then choose one here."),
+    )
+    requirement = blocks.ChoiceBlock(
+        label=_("for lesson completion"),
+        choices=Requirement.choices,
+        default=Requirement.COMPLETED,
+        help_text=_(
+            "Completed: the participant finishes it. Passed: the content must also report a pass "
+            "(content without a pass mark passes when completed)."
+        ),
+    )
+
+    class Meta:
+        icon = "pick"
+        label = _("H5P interactive content")
+        template = "blocks/h5p_content_block.html"
+        preview_value = {"requirement": Requirement.COMPLETED}
+        description = _(
+            "An interactive H5P exercise (quiz, drag and drop, interactive video, ...); scores are recorded."
+        )

@@ -1,0 +1,299 @@
+"""Wagtail admin for H5P: content items (upload/replace), and per item the learners' results and raw statements."""
+
+import json
+
+import django_filters
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.views.generic.models import IndexView
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies.base import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from h5p.forms import H5PContentForm
+from h5p.models import H5PContent, H5PResult, H5PStatement
+from people.models import UnitKerja
+
+BROWSER_NOTE = _("reported by the browser")
+
+
+class ReadOnlyPolicy(ModelPermissionPolicy):
+    """Learner records are written by the xAPI endpoint only: the admin may look, never edit."""
+
+    def user_has_permission(self, user, action):
+        if action in {"add", "change", "delete"}:
+            return False
+        return super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+class UnitSubtreeFilter(django_filters.ModelChoiceFilter):
+    """A unit and every unit below it: one indexed path-prefix condition."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(user__asn_profile__unit__path__startswith=value.path)
+
+
+def _yes_no(value):
+    if value is None:
+        return "–"
+    return str(_("Yes")) if value else str(_("No"))
+
+
+# --------------------------------------------------------------------------------------------
+# Content items
+
+
+class H5PContentViewSet(SnippetViewSet):
+    model = H5PContent
+    icon = "pick"
+    menu_label = _("H5P content")
+    menu_name = "h5p-content"
+    menu_order = 250
+    add_to_admin_menu = True
+    search_fields = ["title", "description"]
+    search_backend_name = None
+    ordering = ["title"]
+    list_per_page = 50
+    edit_handler = ObjectList(
+        [FieldPanel("title"), FieldPanel("description"), FieldPanel("upload")], base_form_class=H5PContentForm
+    )
+
+    @property
+    def list_display(self):
+        return [
+            "title",
+            Column("main_library", label=_("content type")),
+            Column(
+                "results_link",
+                label=_("Results"),
+                accessor=lambda item: format_html(
+                    '<a href="{}?content={}">{}</a> · <a href="{}" target="_blank" rel="noopener">{}</a>',
+                    reverse("h5p_results:index"),
+                    item.pk,
+                    _("Results"),
+                    reverse("h5p:activity", args=[item.pk]),
+                    _("Preview"),
+                ),
+            ),
+            DateColumn("updated_at", label=_("updated at")),
+        ]
+
+
+register_snippet(H5PContentViewSet)
+
+
+# --------------------------------------------------------------------------------------------
+# Results per item
+
+
+class H5PResultFilterSet(WagtailFilterSet):
+    content = django_filters.ModelChoiceFilter(queryset=H5PContent.objects.all(), label=_("H5P content"))
+    unit = UnitSubtreeFilter(queryset=UnitKerja.objects.all(), label=_("work unit (with sub-units)"))
+    completed = django_filters.BooleanFilter(
+        field_name="completed_at", lookup_expr="isnull", exclude=True, label=_("completed")
+    )
+    success = django_filters.BooleanFilter(label=_("passed"))
+
+    class Meta:
+        model = H5PResult
+        fields = ["content", "unit", "completed", "success"]
+
+
+def _score(raw, maximum):
+    if raw is None or not maximum:
+        return "–"
+    return f"{raw:g} / {maximum:g}"
+
+
+class H5PResultIndexView(IndexView):
+    """Each learner's summary with name, NIP and unit in the same query, for the table and exports."""
+
+    custom_field_preprocess = {"success": {"csv": _yes_no, "xlsx": _yes_no}}
+
+    def get_base_queryset(self):
+        return H5PResult.objects.annotate(
+            participant=Coalesce(F("user__asn_profile__full_name"), F("user__username")),
+            nip=Coalesce(F("user__asn_profile__nip"), Value("")),
+            unit_name=Coalesce(F("user__asn_profile__unit__name"), Value("")),
+        )
+
+
+class H5PResultViewSet(ModelViewSet):
+    model = H5PResult
+    index_view_class = H5PResultIndexView
+    icon = "tasks"
+    menu_label = _("H5P results")
+    menu_name = "h5p-results"
+    menu_order = 251
+    add_to_admin_menu = True
+    url_prefix = "h5p/results"
+    name = "h5p_results"
+    filterset_class = H5PResultFilterSet
+    search_fields = ["content_title", "user__asn_profile__full_name", "user__asn_profile__nip", "user__username"]
+    search_backend_name = None
+    list_per_page = 50
+    ordering = ["content_title", "participant"]
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    form_fields = ["content_title"]  # never shown: the policy refuses add and edit
+    export_filename = "hasil-h5p"
+    list_export = [
+        "participant",
+        "nip",
+        "unit_name",
+        "content_title",
+        "attempts",
+        "latest_raw",
+        "best_raw",
+        "best_max",
+        "best_percent",
+        "success",
+        "completed_at",
+        "last_activity_at",
+    ]
+    export_headings = {
+        "participant": _("participant"),
+        "nip": _("NIP / NI PPPK"),
+        "unit_name": _("work unit"),
+        "content_title": _("H5P content"),
+        "attempts": _("attempts"),
+        "latest_raw": _("latest score (reported by the browser)"),
+        "best_raw": _("best score (reported by the browser)"),
+        "best_max": _("maximum score"),
+        "best_percent": _("best score % (reported by the browser)"),
+        "success": _("passed"),
+        "completed_at": _("completed at"),
+        "last_activity_at": _("last activity"),
+    }
+
+    @property
+    def list_display(self):
+        return [
+            Column("participant", label=_("participant")),
+            Column("nip", label=_("NIP / NI PPPK")),
+            Column("unit_name", label=_("work unit")),
+            Column("content_title", label=_("H5P content")),
+            Column("attempts", label=_("attempts")),
+            Column(
+                "best",
+                label=format_html("{}<br><small>({})</small>", _("best score"), BROWSER_NOTE),
+                accessor=lambda row: _score(row.best_raw, row.best_max),
+            ),
+            Column("success", label=_("passed"), accessor=lambda row: _yes_no(row.success)),
+            DateColumn("completed_at", label=_("completed at")),
+            Column(
+                "statements",
+                label=_("xAPI statements"),
+                accessor=lambda row: format_html(
+                    '<a href="{}?content={}&amp;user={}">{}</a>',
+                    reverse("h5p_statements:index"),
+                    row.content_id or "",
+                    row.user_id,
+                    _("View"),
+                ),
+            ),
+        ]
+
+
+# --------------------------------------------------------------------------------------------
+# Raw statements
+
+
+class H5PStatementFilterSet(WagtailFilterSet):
+    content = django_filters.ModelChoiceFilter(queryset=H5PContent.objects.all(), label=_("H5P content"))
+    user = django_filters.NumberFilter(field_name="user_id", label=_("participant id"))
+    verb = django_filters.CharFilter(label=_("verb"))
+
+    class Meta:
+        model = H5PStatement
+        fields = ["content", "user", "verb"]
+
+
+def _pretty_statement(row):
+    return format_html(
+        '<details><summary>{}</summary><pre style="white-space: pre-wrap; max-width: 60rem">{}</pre></details>',
+        _("Show"),
+        json.dumps(row.statement, indent=2, ensure_ascii=False),
+    )
+
+
+class H5PStatementIndexView(IndexView):
+    def get_base_queryset(self):
+        return H5PStatement.objects.annotate(
+            participant=Coalesce(F("user__asn_profile__full_name"), F("user__username"))
+        )
+
+
+class H5PStatementViewSet(ModelViewSet):
+    model = H5PStatement
+    index_view_class = H5PStatementIndexView
+    icon = "code"
+    menu_label = _("xAPI statements")
+    add_to_admin_menu = False
+    url_prefix = "h5p/statements"
+    name = "h5p_statements"
+    filterset_class = H5PStatementFilterSet
+    list_per_page = 50
+    ordering = ["-stored_at"]
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    form_fields = ["verb"]  # never shown: the policy refuses add and edit
+    export_filename = "pernyataan-xapi"
+    list_export = [
+        "stored_at",
+        "participant",
+        "verb",
+        "object_iri",
+        "is_top_level",
+        "score_raw",
+        "score_max",
+        "success",
+        "completion",
+        "statement_json",
+    ]
+    export_headings = {"participant": _("participant"), "statement_json": _("statement")}
+
+    @property
+    def list_display(self):
+        return [
+            DateColumn("stored_at", label=_("received at")),
+            Column("participant", label=_("participant")),
+            Column("verb", label=_("verb")),
+            Column("is_top_level", label=_("whole activity"), accessor=lambda row: _yes_no(row.is_top_level)),
+            Column(
+                "score",
+                label=format_html("{}<br><small>({})</small>", _("score"), BROWSER_NOTE),
+                accessor=lambda row: _score(row.score_raw, row.score_max),
+            ),
+            Column("statement", label=_("statement"), accessor=_pretty_statement),
+        ]
+
+    def get_index_view_kwargs(self, **kwargs):
+        view_kwargs = super().get_index_view_kwargs(**kwargs)
+        view_kwargs["custom_field_preprocess"] = {
+            "statement_json": {"csv": lambda value: value, "xlsx": lambda value: value},
+        }
+        return view_kwargs
+
+
+register_permission_policy(H5PResult, ReadOnlyPolicy(H5PResult), exact_class=True)
+register_permission_policy(H5PStatement, ReadOnlyPolicy(H5PStatement), exact_class=True)
+
+
+@hooks.register("register_admin_viewset")
+def register_h5p_viewsets():
+    return [H5PResultViewSet(), H5PStatementViewSet()]

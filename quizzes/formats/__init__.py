@@ -1,0 +1,1 @@
+"""Question exchange formats: GIFT and Moodle XML."""
