@@ -9,7 +9,8 @@ class CoursesConfig(AppConfig):
     name = "courses"
     verbose_name = _("Courses")
 
-    # Applied to the role groups after every migrate (people/roles.py).
+    # Applied to the role groups after every migrate (people/roles.py). Supervisors get their
+    # unit-scoped views from the reports app, not these province-wide listings.
     role_permissions = {
         "Pengajar": [
             "courses.manage_enrolments",
@@ -19,7 +20,6 @@ class CoursesConfig(AppConfig):
             "courses.change_coursecategory",
             "courses.view_coursecategory",
         ],
-        "Supervisor": ["courses.view_enrolment", "courses.view_jpcredit"],
     }
 
     def ready(self):

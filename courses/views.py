@@ -161,7 +161,7 @@ def heartbeat(request, lesson_id: int):
     except LessonPage.DoesNotExist as exc:
         raise Http404 from exc
     except services.LessonAccessError as error:
-        return JsonResponse({"error": str(error)}, status=403)
+        return JsonResponse({"error": str(error)}, status=404)  # as if the lesson did not exist
     return JsonResponse(result)
 
 

@@ -48,6 +48,11 @@ class EnrolmentFilterSet(WagtailFilterSet):
         model = Enrolment
         fields = ["course", "status", "progress_status", "source"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.request is not None:  # only the courses this person may manage
+            self.filters["course"].queryset = services.manageable_courses(self.request.user).order_by("title")
+
 
 class EnrolmentViewSet(ModelViewSet):
     model = Enrolment
@@ -63,7 +68,12 @@ class EnrolmentViewSet(ModelViewSet):
     form_fields = ["status"]  # never shown: the read-only policy refuses add and edit
 
     def get_queryset(self, request):
-        return Enrolment.objects.select_related("user", "user__asn_profile").order_by("-updated_at")
+        # A trainer sees the enrolments of the courses they teach or may edit, nothing else.
+        return (
+            Enrolment.objects.filter(course__in=services.manageable_courses(request.user).values("pk"))
+            .select_related("user", "user__asn_profile")
+            .order_by("-updated_at")
+        )
 
 
 class JPCreditViewSet(ModelViewSet):
@@ -80,7 +90,11 @@ class JPCreditViewSet(ModelViewSet):
     form_fields = ["jp"]  # never shown: the read-only policy refuses add and edit
 
     def get_queryset(self, request):
-        return JPCredit.objects.select_related("user", "user__asn_profile").order_by("-credited_at")
+        return (
+            JPCredit.objects.filter(course__in=services.manageable_courses(request.user).values("pk"))
+            .select_related("user", "user__asn_profile")
+            .order_by("-credited_at")
+        )
 
 
 class ManageEnrolmentsMenuItem(MenuItem):

@@ -11,7 +11,7 @@ from courses.models import Enrolment
 from quizzes.models import Attempt
 from tests.quizzes.factories import course_with_module, enrolled_learner, make_question, quiz_page
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 expect.set_options(timeout=15_000)  # a loaded 2-core CI machine is slow to serve the first pages
 
 

@@ -54,6 +54,18 @@ def test_enrolment_listing_is_read_only_even_for_admins(client):
     assert Enrolment.objects.get(pk=enrolment.pk).status == "active"
 
 
+def test_enrolment_listing_shows_a_trainer_only_their_courses(client):
+    mine, other = build_course(title="Kursus Saya Ajar"), build_course(title="Kursus Orang Lain")
+    GroupPagePermission.objects.filter(group__name=PENGAJAR).delete()  # trainers limited to their own courses
+    teacher = trainer()
+    mine.course.trainers.add(teacher)
+    enrol(learner(), mine.course)
+    enrol(learner(), other.course)
+    client.force_login(teacher)
+    html = client.get("/admin/enrolment/").content.decode()
+    assert "Kursus Saya Ajar" in html and "Kursus Orang Lain" not in html
+
+
 def test_trainer_sees_the_request_queue_and_a_learner_does_not(client):
     build_course(enrolment_mode="request")
     client.force_login(trainer())

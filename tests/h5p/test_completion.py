@@ -1,6 +1,7 @@
 """H5P completion feeds lesson and course completion; placements follow publishing; the endpoint's queries are pinned."""
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -130,6 +131,8 @@ def test_statement_endpoint_query_count_is_pinned(client):
     attempt = count(retried)
     duplicate = count(retried)
     other_verb = count(statement(user, content, "interacted", score=None))
-    assert (question, attempt, duplicate, other_verb) == (4, 5, 4, 3)
+    # With Redis (REDIS_URL) sessions are cached_db and the session read is not a query.
+    session = 0 if "cache" in settings.SESSION_ENGINE else 1
+    assert (question, attempt, duplicate, other_verb) == (3 + session, 4 + session, 3 + session, 2 + session)
     # A change of completion or pass adds the courses app's lesson and course refresh.
     assert first <= 30 and passing <= 30, (first, passing)

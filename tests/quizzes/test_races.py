@@ -14,7 +14,7 @@ from quizzes.models import Attempt, AttemptState, QuizResult
 from tests.quizzes.factories import course_with_module, enrolled_learner, quiz_page, true_false
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="races need PostgreSQL (set DATABASE_URL)"),
 ]
 
