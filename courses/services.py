@@ -54,7 +54,7 @@ class LessonAccessError(Exception):
 # Enrolment
 
 
-def _course_ancestor(page) -> CoursePage | None:
+def course_of(page) -> CoursePage | None:
     """The CoursePage above (or at) ``page``, in one query."""
     steplen = page.steplen
     paths = [page.path[:length] for length in range(steplen, len(page.path) + 1, steplen)]
@@ -406,7 +406,7 @@ def lesson_access(*, user, lesson: LessonPage) -> LessonAccess:
         enrolment = (
             Enrolment.objects.select_related("course").filter(user_id=user.pk, course__path__in=ancestor_paths).first()
         )
-    course = enrolment.course if enrolment is not None else _course_ancestor(lesson)
+    course = enrolment.course if enrolment is not None else course_of(lesson)
     if course is None:
         return LessonAccess(lesson=lesson, course=None, enrolment=None, outline=None)
     active = enrolment is not None and enrolment.status == EnrolmentStatus.ACTIVE
@@ -495,7 +495,7 @@ def lesson_progress_refresh(*, user, lesson: LessonPage) -> LessonProgress | Non
     ):
         progress.completed_at = timezone.now()
         progress.save(update_fields=["completed_at"])
-    course = _course_ancestor(lesson)
+    course = course_of(lesson)
     if course is not None:
         enrolment_refresh(user=user, course=course)
     return progress

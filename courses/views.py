@@ -44,7 +44,7 @@ def course_context(course: CoursePage, request) -> dict:
 
 def module_context(module, request) -> dict:
     """For ModulePage.get_context: its introduction and items, with the learner's marks when enrolled."""
-    course = services._course_ancestor(module) if module.pk else None
+    course = services.course_of(module) if module.pk else None
     if course is None:
         return {"course": None, "is_enrolled": False, "outline": None, "module_entry": None}
     enrolment = None
@@ -61,7 +61,7 @@ def lesson_context(lesson: LessonPage, request) -> dict:
     context = getattr(request, LESSON_CONTEXT_ATTRIBUTE, None)
     if context is not None:
         return context
-    return {"preview": True, "course": services._course_ancestor(lesson) if lesson.path else None}
+    return {"preview": True, "course": services.course_of(lesson) if lesson.path else None}
 
 
 def lesson_gate(lesson: LessonPage, request):

@@ -1,11 +1,14 @@
 """Wagtail admin for courses: categories, enrolments, JP ledger, request queue, assigning participants."""
 
 import django_filters
+from django.contrib.admin.utils import unquote
+from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
@@ -27,6 +30,25 @@ class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
 
 register_permission_policy(Enrolment, ReadOnlyPermissionPolicy(Enrolment), exact_class=True)
 register_permission_policy(JPCredit, ReadOnlyPermissionPolicy(JPCredit), exact_class=True)
+
+
+def _for_manager(model, user):
+    """Rows of ``model`` (Enrolment, JPCredit) in the courses ``user`` may manage: a trainer sees only
+    their courses; rows of deleted courses only a superuser."""
+    rows = model.objects.select_related("user", "user__asn_profile")
+    if user.is_superuser:
+        return rows
+    return rows.filter(course__in=services.manageable_courses(user).values("pk"))
+
+
+class ScopedIndexView(IndexView):
+    def get_base_queryset(self):
+        return _for_manager(self.model, self.request.user)
+
+
+class ScopedInspectView(InspectView):
+    def get_object(self, queryset=None):
+        return get_object_or_404(_for_manager(self.model, self.request.user), pk=unquote(str(self.pk)))
 
 
 class CourseCategoryViewSet(ModelViewSet):
@@ -67,13 +89,9 @@ class EnrolmentViewSet(ModelViewSet):
     copy_view_enabled = False
     form_fields = ["status"]  # never shown: the read-only policy refuses add and edit
 
-    def get_queryset(self, request):
-        # A trainer sees the enrolments of the courses they teach or may edit, nothing else.
-        return (
-            Enrolment.objects.filter(course__in=services.manageable_courses(request.user).values("pk"))
-            .select_related("user", "user__asn_profile")
-            .order_by("-updated_at")
-        )
+    ordering = ["-updated_at"]
+    index_view_class = ScopedIndexView
+    inspect_view_class = ScopedInspectView
 
 
 class JPCreditViewSet(ModelViewSet):
@@ -89,12 +107,9 @@ class JPCreditViewSet(ModelViewSet):
     copy_view_enabled = False
     form_fields = ["jp"]  # never shown: the read-only policy refuses add and edit
 
-    def get_queryset(self, request):
-        return (
-            JPCredit.objects.filter(course__in=services.manageable_courses(request.user).values("pk"))
-            .select_related("user", "user__asn_profile")
-            .order_by("-credited_at")
-        )
+    ordering = ["-credited_at"]
+    index_view_class = ScopedIndexView
+    inspect_view_class = ScopedInspectView
 
 
 class ManageEnrolmentsMenuItem(MenuItem):

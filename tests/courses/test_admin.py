@@ -59,6 +59,7 @@ def test_enrolment_listing_shows_a_trainer_only_their_courses(client):
     GroupPagePermission.objects.filter(group__name=PENGAJAR).delete()  # trainers limited to their own courses
     teacher = trainer()
     mine.course.trainers.add(teacher)
+    mine.course.save()  # ParentalManyToManyField: written on save
     enrol(learner(), mine.course)
     enrol(learner(), other.course)
     client.force_login(teacher)

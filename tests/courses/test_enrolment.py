@@ -88,8 +88,10 @@ def test_request_mode_waits_for_a_trainer_and_only_a_trainer_may_approve(client)
     enrolment.refresh_from_db()
     assert enrolment.status == EnrolmentStatus.REQUESTED
 
+    GroupPagePermission.objects.filter(group__name=PENGAJAR).delete()  # deciding because they teach it
     teacher = trainer()
     tree.course.trainers.add(teacher)
+    tree.course.save()  # ParentalManyToManyField: written on save
     client.force_login(teacher)
     queue = client.get(reverse("courses_admin:requests")).content.decode()
     assert user.asn_profile.full_name in queue
@@ -108,6 +110,7 @@ def test_a_trainer_of_another_course_cannot_decide_on_this_one(client):
     GroupPagePermission.objects.filter(group__name=PENGAJAR).delete()
     teacher = trainer()
     other.course.trainers.add(teacher)  # a Pengajar of the other course only
+    other.course.save()
     enrolment = services.enrolment_create(user=learner(), course=tree.course)
     client.force_login(teacher)
     assert user_not_listed(client, enrolment)
