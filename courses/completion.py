@@ -144,14 +144,10 @@ class OutlinePage:
         return ""
 
 
-@dataclass
-class OutlineItem:
+class _PageFacade:
+    """What templates read of an outline entry's page, shared by items and modules."""
+
     page: OutlinePage
-    model: type
-    module_id: int | None
-    required: bool = True
-    state: str = NOT_STARTED
-    locked: bool = False
 
     @property
     def page_id(self) -> int:
@@ -164,6 +160,16 @@ class OutlineItem:
     @property
     def url(self) -> str:
         return self.page.url
+
+
+@dataclass
+class OutlineItem(_PageFacade):
+    page: OutlinePage
+    model: type
+    module_id: int | None
+    required: bool = True
+    state: str = NOT_STARTED
+    locked: bool = False
 
     @property
     def kind(self) -> str:
@@ -183,24 +189,12 @@ class OutlineItem:
 
 
 @dataclass
-class OutlineModule:
+class OutlineModule(_PageFacade):
     page: OutlinePage
     live: bool
     locked_until_previous: bool
     items: list[OutlineItem] = field(default_factory=list)
     locked: bool = False
-
-    @property
-    def page_id(self) -> int:
-        return self.page.pk
-
-    @property
-    def title(self) -> str:
-        return self.page.title
-
-    @property
-    def url(self) -> str:
-        return self.page.url
 
     @property
     def is_complete(self) -> bool:
