@@ -18,7 +18,6 @@ urlpatterns = [
     path("", include("courses.urls")),
     path("", include("quizzes.urls")),
     path("", include("h5p.urls")),
-    path("", include("reports.urls")),
 ]
 
 if settings.SERVE_MEDIA:

@@ -46,9 +46,46 @@ REGENCIES = [
     ("1572", "Pemerintah Kota Sungai Penuh"),
 ]
 
-FIRST_NAMES_M = ["Ahmad", "Budi", "Dedi", "Eko", "Fajar", "Hendra", "Irwan", "Joko", "Rudi", "Syahrial", "Taufik", "Yusuf"]
-FIRST_NAMES_F = ["Ani", "Dewi", "Fitri", "Indah", "Lestari", "Maya", "Nurhayati", "Putri", "Rina", "Siti", "Wulan", "Yanti"]
-LAST_NAMES = ["Saputra", "Harahap", "Siregar", "Hasibuan", "Rahman", "Kurniawan", "Wijaya", "Nasution", "Lubis", "Pratama"]
+FIRST_NAMES_M = [
+    "Ahmad",
+    "Budi",
+    "Dedi",
+    "Eko",
+    "Fajar",
+    "Hendra",
+    "Irwan",
+    "Joko",
+    "Rudi",
+    "Syahrial",
+    "Taufik",
+    "Yusuf",
+]
+FIRST_NAMES_F = [
+    "Ani",
+    "Dewi",
+    "Fitri",
+    "Indah",
+    "Lestari",
+    "Maya",
+    "Nurhayati",
+    "Putri",
+    "Rina",
+    "Siti",
+    "Wulan",
+    "Yanti",
+]
+LAST_NAMES = [
+    "Saputra",
+    "Harahap",
+    "Siregar",
+    "Hasibuan",
+    "Rahman",
+    "Kurniawan",
+    "Wijaya",
+    "Nasution",
+    "Lubis",
+    "Pratama",
+]
 TITLES_BEFORE = ["", "", "", "Dr. ", "dr. ", "Ir. "]
 TITLES_AFTER = ["S.E.", "S.Sos.", "S.Kom.", "S.H.", "S.Pd.", "S.Kep., Ns.", "S.T.", "A.Md.", "M.Si.", "M.M."]
 POSITIONS = [
@@ -95,12 +132,25 @@ def seed_units() -> dict[str, UnitKerja]:
     for code, name in REGENCIES:
         regency = _unit(code, name, UnitKind.INSTANSI)
         units[code] = regency
-        units[f"{code}.01"] = _unit(f"{code}.01", "Badan Kepegawaian dan Pengembangan SDM (BKPSDM)", UnitKind.OPD, regency)
+        units[f"{code}.01"] = _unit(
+            f"{code}.01", "Badan Kepegawaian dan Pengembangan SDM (BKPSDM)", UnitKind.OPD, regency
+        )
     return units
 
 
-def _person(*, sequence, unit, password_hash, username=None, gender=None, golongan=None, position=None,
-            full_name=None, employment_type="PNS", groups=()):
+def _person(
+    *,
+    sequence,
+    unit,
+    password_hash,
+    username=None,
+    gender=None,
+    golongan=None,
+    position=None,
+    full_name=None,
+    employment_type="PNS",
+    groups=(),
+):
     # One generator per person: the same person comes out whatever already exists.
     rng = random.Random(f"demo-person-{sequence}")
     gender = gender or rng.choice("LP")
@@ -147,22 +197,40 @@ def seed(*, stdout=None) -> dict:
     user_model = get_user_model()
     admin, created = user_model.objects.get_or_create(
         username="admin",
-        defaults={"is_staff": True, "is_superuser": True, "email": "admin@bpsdm.jambiprov.go.id",
-                  "first_name": "Admin", "last_name": "BPSDM", "password": password_hash},
+        defaults={
+            "is_staff": True,
+            "is_superuser": True,
+            "email": "admin@bpsdm.jambiprov.go.id",
+            "first_name": "Admin",
+            "last_name": "BPSDM",
+            "password": password_hash,
+        },
     )
     admin.groups.add(Group.objects.get(name=roles.ADMIN_BPSDM))
 
-    trainer = _person(sequence=1, unit=units["15.02.01"], password_hash=password_hash,
-                      username="pengajar", gender="P", golongan="III/d",
-                      position=(JabatanType.FUNGSIONAL, "Widyaiswara Ahli Madya"),
-                      full_name="Dr. Rahmawati Siregar, M.Pd.", groups=[roles.PENGAJAR, roles.PESERTA])
+    trainer = _person(
+        sequence=1,
+        unit=units["15.02.01"],
+        password_hash=password_hash,
+        username="pengajar",
+        gender="P",
+        golongan="III/d",
+        position=(JabatanType.FUNGSIONAL, "Widyaiswara Ahli Madya"),
+        full_name="Dr. Rahmawati Siregar, M.Pd.",
+        groups=[roles.PENGAJAR, roles.PESERTA],
+    )
 
     supervisors = {}
     for index, (code, _name, _children) in enumerate(PROVINCE_OPD, start=2):
-        supervisor = _person(sequence=index, unit=units[code], password_hash=password_hash,
-                             username="supervisor" if code == "15.03" else None, golongan="IV/b",
-                             position=(JabatanType.JPT_PRATAMA, "Kepala OPD"),
-                             groups=[roles.SUPERVISOR, roles.PESERTA])
+        supervisor = _person(
+            sequence=index,
+            unit=units[code],
+            password_hash=password_hash,
+            username="supervisor" if code == "15.03" else None,
+            golongan="IV/b",
+            position=(JabatanType.JPT_PRATAMA, "Kepala OPD"),
+            groups=[roles.SUPERVISOR, roles.PESERTA],
+        )
         supervisor.supervised_units.add(units[code])
         supervisors[code] = supervisor
 
@@ -171,9 +239,14 @@ def seed(*, stdout=None) -> dict:
     for sequence in range(10, 56):
         unit = units[rng.choice(learner_units)]
         employment_type = "PPPK" if sequence % 9 == 0 else "PNS"
-        learner = _person(sequence=sequence, unit=unit, password_hash=password_hash,
-                          username="peserta" if sequence == 10 else None, employment_type=employment_type,
-                          groups=[roles.PESERTA])
+        learner = _person(
+            sequence=sequence,
+            unit=unit,
+            password_hash=password_hash,
+            username="peserta" if sequence == 10 else None,
+            employment_type=employment_type,
+            groups=[roles.PESERTA],
+        )
         opd_code = ".".join(unit.code.split(".")[:2])
         if opd_code in supervisors and learner.supervisor_id is None:
             learner.supervisor = supervisors[opd_code]

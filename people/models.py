@@ -73,9 +73,7 @@ class UnitKerja(MP_Node):
 class ASNProfile(models.Model):
     """One ASN (PNS or PPPK): identity, rank, position and place in the organisation."""
 
-    user = models.OneToOneField(
-        User, on_delete=models.CASCADE, related_name="asn_profile", verbose_name=_("user")
-    )
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="asn_profile", verbose_name=_("user"))
     employment_type = models.CharField(
         _("employment type"), max_length=4, choices=EmploymentType.choices, default=EmploymentType.PNS
     )
@@ -99,9 +97,7 @@ class ASNProfile(models.Model):
     )
     jabatan_type = models.CharField(_("position type"), max_length=20, choices=JabatanType.choices)
     jabatan_name = models.CharField(_("position (jabatan)"), max_length=200)
-    unit = models.ForeignKey(
-        UnitKerja, on_delete=models.PROTECT, related_name="members", verbose_name=_("work unit")
-    )
+    unit = models.ForeignKey(UnitKerja, on_delete=models.PROTECT, related_name="members", verbose_name=_("work unit"))
     supervisor = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -124,7 +120,11 @@ class ASNProfile(models.Model):
         verbose_name = _("ASN profile")
         verbose_name_plural = _("ASN profiles")
         ordering = ["full_name"]
-        permissions = [("view_unit_reports", _("Can view reports for supervised units"))]
+        permissions = [
+            ("view_unit_reports", _("Can view reports for supervised units")),
+            ("view_all_reports", _("Can view reports for the whole province")),
+            ("view_course_reports", _("Can view reports on the learners of own courses")),
+        ]
 
     def __str__(self):
         return f"{self.full_name} ({self.nip})"

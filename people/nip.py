@@ -48,9 +48,7 @@ def _check_shape(digits: str, errors: list[str]) -> bool:
         errors.append(_("The number may contain only digits (spaces, dots and dashes are allowed)."))
         return False
     if len(digits) != 18:
-        errors.append(
-            _("The number must be 18 digits long; this one has %(count)d.") % {"count": len(digits)}
-        )
+        errors.append(_("The number must be 18 digits long; this one has %(count)d.") % {"count": len(digits)})
         return False
     return True
 
@@ -110,9 +108,7 @@ def parse_identity(raw: str, *, employment_type: str, today: date | None = None)
     return parse_nip(raw, today=today)
 
 
-def cross_check(
-    number: IdentityNumber, *, birth_date: date | None = None, gender: str | None = None
-) -> list[str]:
+def cross_check(number: IdentityNumber, *, birth_date: date | None = None, gender: str | None = None) -> list[str]:
     """Messages for every disagreement between the number and the stated birth date and gender."""
     errors = []
     if birth_date and birth_date != number.birth_date:

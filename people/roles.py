@@ -90,9 +90,7 @@ def sync_roles() -> None:
             except ContentType.DoesNotExist:
                 continue
             for perm in Permission.objects.filter(content_type=content_type):
-                GroupCollectionPermission.objects.get_or_create(
-                    group=group, collection=root, permission=perm
-                )
+                GroupCollectionPermission.objects.get_or_create(group=group, collection=root, permission=perm)
 
 
 def sync_roles_after_migrate(sender, **kwargs):

@@ -1,3 +1,5 @@
+"""Supervisor reporting: completion, scores and 20 JP compliance by unit, and the SIASN export."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -5,3 +7,7 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Reports")
+
+    # Applied to the role groups after every migrate (people/roles.py). Supervisors already hold
+    # people.view_unit_reports; Admin BPSDM holds every permission.
+    role_permissions = {"Pengajar": ["people.view_course_reports"]}

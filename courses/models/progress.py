@@ -85,6 +85,8 @@ class Enrolment(models.Model):
         indexes = [
             models.Index(fields=["course", "status"], name="courses_enrol_course_status"),
             models.Index(fields=["user", "status"], name="courses_enrol_user_status"),
+            # The SIASN export and its screen list completions of a period, newest or oldest first.
+            models.Index(fields=["completed_at"], name="courses_enrol_completed_at"),
         ]
         permissions = [("manage_enrolments", _("Can approve requests and assign participants to courses"))]
 

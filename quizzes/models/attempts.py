@@ -147,6 +147,8 @@ class QuizResult(models.Model):
         verbose_name = _("quiz result")
         verbose_name_plural = _("quiz results")
         constraints = [models.UniqueConstraint(fields=["quiz", "user"], name="quizzes_result_unique")]
+        # Reports look up a learner's grades in one course (reports.selectors.course_participants).
+        indexes = [models.Index(fields=["user", "course_id"], name="quizzes_result_user_course")]
 
     def __str__(self):
         return f"{self.quiz_id}/{self.user_id}: {self.grade_percent}"

@@ -42,9 +42,17 @@ def test_home_page_is_served_in_indonesian(client):
 @pytest.mark.django_db(transaction=True)
 def test_seed_demo_twice_changes_nothing():
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    first = (ASNProfile.objects.count(), UnitKerja.objects.count(), sorted(ASNProfile.objects.values_list("nip", flat=True)))
+    first = (
+        ASNProfile.objects.count(),
+        UnitKerja.objects.count(),
+        sorted(ASNProfile.objects.values_list("nip", flat=True)),
+    )
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    second = (ASNProfile.objects.count(), UnitKerja.objects.count(), sorted(ASNProfile.objects.values_list("nip", flat=True)))
+    second = (
+        ASNProfile.objects.count(),
+        UnitKerja.objects.count(),
+        sorted(ASNProfile.objects.values_list("nip", flat=True)),
+    )
     assert first == second
     assert first[0] >= 50
     assert UnitKerja.objects.filter(kind="instansi").count() == 12  # the province and 11 kabupaten/kota
@@ -66,13 +74,22 @@ def test_production_settings_pass_the_deploy_check():
     }
     result = subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_production_settings_refuse_to_start_without_a_secret_key():
-    env = {**clean_environment(), "DJANGO_SETTINGS_MODULE": "lms.settings.production", "SECRET_KEY": "", "ALLOWED_HOSTS": "x"}
+    env = {
+        **clean_environment(),
+        "DJANGO_SETTINGS_MODULE": "lms.settings.production",
+        "SECRET_KEY": "",
+        "ALLOWED_HOSTS": "x",
+    }
     result = subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
@@ -90,15 +107,19 @@ def test_catalogue_is_complete_and_compiled(language):
     assert not fuzzy, f"fuzzy strings: {fuzzy[:10]}"
     compiled = polib.mofile(str(po_path.with_suffix(".mo")))
     compiled_ids = {(entry.msgctxt, entry.msgid) for entry in compiled}
-    missing = [entry.msgid for entry in catalogue.translated_entries() if (entry.msgctxt, entry.msgid) not in compiled_ids]
+    missing = [
+        entry.msgid for entry in catalogue.translated_entries() if (entry.msgctxt, entry.msgid) not in compiled_ids
+    ]
     assert not missing, f"run `make messages`: .mo is older than .po for {missing[:10]}"
 
 
 def test_cache_round_trips_on_the_configured_backend():
     from django.core.cache import cache
 
-    expected = "django.core.cache.backends.redis.RedisCache" if os.environ.get("REDIS_URL") else (
-        "django.core.cache.backends.locmem.LocMemCache"
+    expected = (
+        "django.core.cache.backends.redis.RedisCache"
+        if os.environ.get("REDIS_URL")
+        else ("django.core.cache.backends.locmem.LocMemCache")
     )
     assert settings.CACHES["default"]["BACKEND"] == expected
     cache.set("lms-roundtrip", {"jp": 20}, 30)

@@ -14,12 +14,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         url = options["url"]
-        users = {user.username: user for user in get_user_model().objects.filter(
-            username__in=["admin", "pengajar", "supervisor", "peserta"]).select_related("asn_profile")}
+        users = {
+            user.username: user
+            for user in get_user_model()
+            .objects.filter(username__in=["admin", "pengajar", "supervisor", "peserta"])
+            .select_related("asn_profile")
+        }
         rows = [
             ("admin", "Admin BPSDM (semua akses)", f"{url}admin/"),
             ("pengajar", "Pengajar", f"{url}admin/"),
-            ("supervisor", "Supervisor (Dinas Kesehatan)", f"{url}admin/"),
+            ("supervisor", "Supervisor (Dinas Kesehatan)", f"{url}admin/laporan/"),
             ("peserta", "Peserta", f"{url}masuk/"),
         ]
         self.stdout.write("")

@@ -1,3 +1,0 @@
-"""URLs of the reports app."""
-
-urlpatterns: list = []

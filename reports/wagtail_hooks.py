@@ -1,0 +1,84 @@
+"""Our reports in Wagtail's own "Reports" (Laporan) menu, their URLs, and a panel on the admin home page.
+
+One Laporan menu rather than two: supervisors see only these items (Wagtail's page reports check
+their own permissions), editors see ours first and Wagtail's below."""
+
+import hashlib
+
+from django.core.cache import cache
+from django.templatetags.static import static
+from django.urls import include, path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
+
+from reports import admin_urls, scoping, selectors
+
+
+@hooks.register("register_admin_urls")
+def register_report_urls():
+    return [path("laporan/", include((admin_urls.urlpatterns, "reports"), namespace="reports"))]
+
+
+class ReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return scoping.may_view_reports(request.user)
+
+
+REPORTS = [
+    ("overview", _("Overview"), "home"),
+    ("completion", _("Completion by course"), "list-ul"),
+    ("jp", _("20 JP compliance"), "time"),
+    ("quizzes", _("Quiz results"), "tasks"),
+    ("siasn", _("SIASN export"), "download"),
+]
+
+
+def _register(index, name, label, icon):
+    hooks.register(
+        "register_reports_menu_item",
+        lambda: ReportMenuItem(label, reverse(f"reports:{name}"), icon_name=icon, order=index, name=f"report-{name}"),
+    )
+
+
+for _index, (_name, _label, _icon) in enumerate(REPORTS, start=1):
+    _register(_index, _name, _label, _icon)
+
+
+class ReportsPanel(Component):
+    """This year's overview for the viewer's scope, on the admin home page."""
+
+    name = "reports"
+    order = 90
+    template_name = "reports/home_panel.html"
+
+    def __init__(self, scope):
+        self.scope = scope
+
+    cache_seconds = 300
+
+    def get_context_data(self, parent_context):
+        """Cached for a few minutes per scope: the admin home page is opened far more often than the
+        numbers change, and at province scale they take two aggregate queries."""
+        year = selectors.current_year()
+        key = "reports:home:" + hashlib.sha256(f"{self.scope!r}:{year}".encode()).hexdigest()
+        summary = cache.get(key)
+        if summary is None:
+            summary = selectors.overview(scope=self.scope, year=year)
+            cache.set(key, summary, self.cache_seconds)
+        return {"overview": summary, "year": year}
+
+
+@hooks.register("construct_homepage_panels")
+def add_reports_panel(request, panels):
+    if scoping.may_view_reports(request.user):
+        scope = scoping.scope_for(request.user)
+        if not scope.is_empty:
+            panels.append(ReportsPanel(scope))
+
+
+@hooks.register("insert_global_admin_css")
+def report_styles():
+    return format_html('<link rel="stylesheet" href="{}">', static("reports/admin.css"))
