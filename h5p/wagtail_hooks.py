@@ -21,6 +21,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from h5p.forms import H5PContentForm
 from h5p.models import H5PContent, H5PResult, H5PStatement
+from lms.filters import SubtreeFilter
 from people.models import UnitKerja
 
 BROWSER_NOTE = _("reported by the browser")
@@ -36,15 +37,6 @@ class ReadOnlyPolicy(ModelPermissionPolicy):
 
     def user_has_any_permission(self, user, actions):
         return any(self.user_has_permission(user, action) for action in actions)
-
-
-class UnitSubtreeFilter(django_filters.ModelChoiceFilter):
-    """A unit and every unit below it: one indexed path-prefix condition."""
-
-    def filter(self, qs, value):
-        if not value:
-            return qs
-        return qs.filter(user__asn_profile__unit__path__startswith=value.path)
 
 
 def _yes_no(value):
@@ -102,7 +94,9 @@ register_snippet(H5PContentViewSet)
 
 class H5PResultFilterSet(WagtailFilterSet):
     content = django_filters.ModelChoiceFilter(queryset=H5PContent.objects.all(), label=_("H5P content"))
-    unit = UnitSubtreeFilter(queryset=UnitKerja.objects.all(), label=_("work unit (with sub-units)"))
+    unit = SubtreeFilter(
+        field_name="user__asn_profile__unit", queryset=UnitKerja.objects.all(), label=_("work unit (with sub-units)")
+    )
     completed = django_filters.BooleanFilter(
         field_name="completed_at", lookup_expr="isnull", exclude=True, label=_("completed")
     )

@@ -144,10 +144,7 @@ class ASNProfile(models.Model):
 
     @property
     def nip_formatted(self) -> str:
-        d = self.nip
-        if len(d) != 18:
-            return d
-        return f"{d[:8]} {d[8:14]} {d[14]} {d[15:]}"
+        return nip_rules.format_nip(self.nip)
 
     def clean(self):
         super().clean()

@@ -24,8 +24,14 @@ class IdentityNumber:
 
     def formatted(self) -> str:
         """The printed form, e.g. ``19860926 201505 1 001``."""
-        d = self.digits
-        return f"{d[:8]} {d[8:14]} {d[14]} {d[15:]}"
+        return format_nip(self.digits)
+
+
+def format_nip(digits: str) -> str:
+    """18 stored digits in their printed form, ``19860926 201505 1 001``; anything else as it is."""
+    if not digits or len(digits) != 18:
+        return digits or ""
+    return f"{digits[:8]} {digits[8:14]} {digits[14]} {digits[15:]}"
 
 
 def normalise(raw: str) -> str:

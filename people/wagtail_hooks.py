@@ -10,23 +10,15 @@ from wagtail.admin.viewsets.base import ViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from lms.filters import SubtreeFilter
 from people.admin_forms import ASNProfileForm, UnitKerjaForm
 from people.models import ASNProfile, UnitKerja
 from people.ranks import GOLONGAN_CHOICES, EmploymentType
 from people.roster_admin import RosterImportView, RosterTemplateView, can_import_roster
 
 
-class UnitSubtreeFilter(django_filters.ModelChoiceFilter):
-    """Filter people by a unit and every unit below it (one indexed path-prefix condition)."""
-
-    def filter(self, qs, value):
-        if not value:
-            return qs
-        return qs.filter(unit__path__startswith=value.path)
-
-
 class ASNProfileFilterSet(WagtailFilterSet):
-    unit = UnitSubtreeFilter(queryset=UnitKerja.objects.all(), label=_("work unit (with sub-units)"))
+    unit = SubtreeFilter(queryset=UnitKerja.objects.all(), label=_("work unit (with sub-units)"))
     employment_type = django_filters.ChoiceFilter(choices=EmploymentType.choices, label=_("employment type"))
     golongan = django_filters.ChoiceFilter(choices=GOLONGAN_CHOICES, label=_("golongan/ruang"))
 

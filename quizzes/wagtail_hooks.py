@@ -13,22 +13,14 @@ from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from lms.filters import SubtreeFilter
 from quizzes import admin_urls
 from quizzes.admin_forms import QuestionCategoryForm, QuestionForm
 from quizzes.models import Question, QuestionCategory, QuestionType, QuizOverride, QuizPage
 
 
-class CategorySubtreeFilter(django_filters.ModelChoiceFilter):
-    """Questions in a category and every category below it (one indexed path-prefix condition)."""
-
-    def filter(self, qs, value):
-        if not value:
-            return qs
-        return qs.filter(category__path__startswith=value.path)
-
-
 class QuestionFilterSet(WagtailFilterSet):
-    category = CategorySubtreeFilter(queryset=QuestionCategory.objects.all(), label=_("category (with subcategories)"))
+    category = SubtreeFilter(queryset=QuestionCategory.objects.all(), label=_("category (with subcategories)"))
     qtype = django_filters.ChoiceFilter(choices=QuestionType.choices, label=_("question type"))
     tags = django_filters.ModelMultipleChoiceFilter(
         queryset=Tag.objects.filter(quizzes_questiontag_items__isnull=False).distinct(),
@@ -140,52 +132,26 @@ class PermissionMenuItem(MenuItem):
         return request.user.has_perm(self.permission)
 
 
-@hooks.register("register_admin_menu_item")
-def quiz_results_menu_item():
-    return PermissionMenuItem(
-        _("Quiz results"),
-        reverse("quizzes_admin:index"),
-        icon_name="table",
-        order=260,
-        name="quiz-results",
-        permission="quizzes.view_quiz_results",
+# (label, URL name, icon, menu name, permission that shows it), in menu order from 260.
+MENU_ITEMS = [
+    (_("Quiz results"), "quizzes_admin:index", "table", "quiz-results", "quizzes.view_quiz_results"),
+    (_("Essays to grade"), "quizzes_admin:grading_queue", "edit", "quiz-grading", "quizzes.grade_attempts"),
+    (_("Import questions"), "quizzes_admin:import", "upload", "quiz-import", "quizzes.add_question"),
+    (_("Export questions"), "quizzes_admin:export", "download", "quiz-export", "quizzes.view_question"),
+]
+
+
+def _register_menu_item(order, label, url_name, icon, name, permission):
+    hooks.register(
+        "register_admin_menu_item",
+        lambda: PermissionMenuItem(
+            label, reverse(url_name), icon_name=icon, order=order, name=name, permission=permission
+        ),
     )
 
 
-@hooks.register("register_admin_menu_item")
-def grading_menu_item():
-    return PermissionMenuItem(
-        _("Essays to grade"),
-        reverse("quizzes_admin:grading_queue"),
-        icon_name="edit",
-        order=261,
-        name="quiz-grading",
-        permission="quizzes.grade_attempts",
-    )
-
-
-@hooks.register("register_admin_menu_item")
-def import_menu_item():
-    return PermissionMenuItem(
-        _("Import questions"),
-        reverse("quizzes_admin:import"),
-        icon_name="upload",
-        order=262,
-        name="quiz-import",
-        permission="quizzes.add_question",
-    )
-
-
-@hooks.register("register_admin_menu_item")
-def export_menu_item():
-    return PermissionMenuItem(
-        _("Export questions"),
-        reverse("quizzes_admin:export"),
-        icon_name="download",
-        order=263,
-        name="quiz-export",
-        permission="quizzes.view_question",
-    )
+for _order, _item in enumerate(MENU_ITEMS, start=260):
+    _register_menu_item(_order, *_item)
 
 
 @hooks.register("register_page_header_buttons")

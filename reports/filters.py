@@ -76,18 +76,21 @@ class YearFilterMixin(django_filters.FilterSet):
     year = django_filters.ChoiceFilter(choices=_year_choices, empty_label=_("This year"), label=_("year"))
 
 
-class CourseCompletionFilterSet(YearFilterMixin, ReportFilterSet):
-    course = django_filters.ModelChoiceFilter(queryset=CoursePage.objects.none(), label=_("course"), widget=PlainSelect)
-    category = django_filters.ModelChoiceFilter(queryset=CourseCategory.objects.all(), label=_("category"))
-    status = django_filters.ChoiceFilter(choices=ProgressStatus.choices, label=_("progress"))
+def _course_filter():
+    """A course choice; ``ReportFilterSet`` narrows it to the courses in the viewer's scope."""
+    return django_filters.ModelChoiceFilter(queryset=CoursePage.objects.none(), label=_("course"), widget=PlainSelect)
 
 
 class ParticipantsFilterSet(YearFilterMixin, ReportFilterSet):
+    """The people of one course."""
+
     status = django_filters.ChoiceFilter(choices=ProgressStatus.choices, label=_("progress"))
 
 
-class AllParticipantsFilterSet(ParticipantsFilterSet):
-    course = django_filters.ModelChoiceFilter(queryset=CoursePage.objects.none(), label=_("course"), widget=PlainSelect)
+class CourseCompletionFilterSet(ParticipantsFilterSet):
+    """Every course: completion per course, and the people of every course."""
+
+    course = _course_filter()
     category = django_filters.ModelChoiceFilter(queryset=CourseCategory.objects.all(), label=_("category"))
 
 
@@ -100,7 +103,7 @@ class JPComplianceFilterSet(YearFilterMixin, ReportFilterSet):
 
 
 class QuizResultsFilterSet(ReportFilterSet):
-    course = django_filters.ModelChoiceFilter(queryset=CoursePage.objects.none(), label=_("course"), widget=PlainSelect)
+    course = _course_filter()
     quiz = django_filters.ModelChoiceFilter(queryset=CoursePage.objects.none(), label=_("quiz"), widget=PlainSelect)
     passed = django_filters.BooleanFilter(label=_("passed"))
     role = django_filters.ChoiceFilter(label=_("quiz role"))

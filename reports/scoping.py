@@ -31,13 +31,6 @@ class Scope:
     def is_empty(self) -> bool:
         return not (self.everything or self.unit_paths or self.course_ids)
 
-    @property
-    def root_depth(self) -> int | None:
-        """Depth of the shallowest supervised unit (paths are 4 characters a level)."""
-        if not self.unit_paths:
-            return None
-        return min(len(path) for path in self.unit_paths) // 4
-
     def _units(self, unit_field: str) -> Q:
         condition = Q(pk__in=[])
         for path in self.unit_paths:

@@ -16,21 +16,15 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import CoursePage, Enrolment, EnrolmentStatus, JPCredit, ProgressStatus
+from courses.selectors import current_year
+from courses.services import WIB
 from people.models import ASNProfile, UnitKerja
 from reports.scoping import Scope
 
-STEP = 4  # treebeard path characters per tree level (UnitKerja.steplen)
-
-
 # --- years and the 20 JP rule -------------------------------------------------------------------
-
-
-def current_year() -> int:
-    return timezone.localdate().year
 
 
 def year_choices() -> list[int]:
@@ -39,12 +33,8 @@ def year_choices() -> list[int]:
 
 
 def year_bounds(year: int) -> tuple[datetime.datetime, datetime.datetime]:
-    """1 January of ``year`` and of the next year, midnight in the platform's time zone (WIB)."""
-    zone = timezone.get_current_timezone()
-    return (
-        datetime.datetime(year, 1, 1, tzinfo=zone),
-        datetime.datetime(year + 1, 1, 1, tzinfo=zone),
-    )
+    """1 January of ``year`` and of the next year, midnight WIB: the year rule of the JP ledger."""
+    return datetime.datetime(year, 1, 1, tzinfo=WIB), datetime.datetime(year + 1, 1, 1, tzinfo=WIB)
 
 
 def jp_target() -> int:
@@ -145,11 +135,11 @@ def enrolments(
     return rows
 
 
-def _person_columns(prefix: str = "user__") -> dict:
+def _person_columns() -> dict:
     return {
-        "full_name": F(f"{prefix}asn_profile__full_name"),
-        "nip": F(f"{prefix}asn_profile__nip"),
-        "unit_name": F(f"{prefix}asn_profile__unit__name"),
+        "full_name": F("user__asn_profile__full_name"),
+        "nip": F("user__asn_profile__nip"),
+        "unit_name": F("user__asn_profile__unit__name"),
     }
 
 
@@ -184,24 +174,12 @@ class UnitSummary:
         return round(100 * self.reached / self.asn) if self.asn else 0
 
     @property
-    def close_percent(self) -> int:
-        return round(100 * self.close / self.asn) if self.asn else 0
-
-    @property
-    def zero_percent(self) -> int:
-        return round(100 * self.zero / self.asn) if self.asn else 0
-
-    @property
     def enrolled_percent(self) -> int:
         return round(100 * self.enrolled_people / self.asn) if self.asn else 0
 
     @property
     def average_progress(self) -> int:
         return round(self.percent_sum / self.enrolments) if self.enrolments else 0
-
-    @property
-    def average_jp(self) -> float:
-        return round(self.jp_total / self.asn, 1) if self.asn else 0.0
 
 
 @dataclass
@@ -222,12 +200,12 @@ def _group_length(*, scope: Scope, unit: UnitKerja | None) -> int:
     """How many path characters name a bar: the children of the chosen unit, of a supervisor's
     single unit, or the instansi (top level) otherwise."""
     if unit is not None:
-        return len(unit.path) + STEP
+        return len(unit.path) + UnitKerja.steplen
     if not scope.everything and len(scope.unit_paths) == 1 and not scope.course_ids:
-        return len(scope.unit_paths[0]) + STEP
+        return len(scope.unit_paths[0]) + UnitKerja.steplen
     if not scope.everything and scope.unit_paths and not scope.course_ids:
         return min(len(path) for path in scope.unit_paths)
-    return STEP
+    return UnitKerja.steplen
 
 
 def _per_unit_sql(*, scope: Scope, unit: UnitKerja | None, year: int) -> list[tuple]:
@@ -533,9 +511,8 @@ def person(*, scope: Scope, user_id: int) -> PersonReport | None:
 
 def siasn_rows(*, scope: Scope, start: datetime.date, end: datetime.date, unit: UnitKerja | None = None):
     """One row per course completed between ``start`` and ``end`` (inclusive) per ASN in scope."""
-    zone = timezone.get_current_timezone()
-    begin = datetime.datetime.combine(start, datetime.time.min, tzinfo=zone)
-    finish = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
+    begin = datetime.datetime.combine(start, datetime.time.min, tzinfo=WIB)
+    finish = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=WIB)
     rows = Enrolment.objects.filter(
         scope.rows(course_field="course_id"),
         in_unit(unit),

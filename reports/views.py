@@ -8,7 +8,6 @@ the export buttons download the same rows (all pages) as CSV or XLSX.
 from __future__ import annotations
 
 import datetime
-import re
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -28,10 +27,9 @@ from wagtail.admin.views.generic.base import BaseListingView, WagtailAdminTempla
 from wagtail.admin.widgets.button import HeaderButton
 
 from courses.models import CoursePage, ProgressStatus
+from people.nip import format_nip, normalise
 from reports import filters, scoping, selectors
 from reports.exports import StreamedSpreadsheetExportMixin
-
-NIP_SEPARATORS = re.compile(r"[\s.\-]")
 
 
 def _percent(value) -> str:
@@ -56,16 +54,8 @@ def _yes_no(value) -> str:
     return _("Yes") if value else _("No")
 
 
-def _person_link(row, *, user_field="user_id", name_field="full_name"):
-    user_id = row[user_field] if isinstance(row, dict) else getattr(row, user_field)
-    name = row[name_field] if isinstance(row, dict) else getattr(row, name_field)
-    return format_html('<a href="{}">{}</a>', reverse("reports:person", args=[user_id]), name)
-
-
-def _nip(value: str) -> str:
-    if not value or len(value) != 18:
-        return value or ""
-    return f"{value[:8]} {value[8:14]} {value[14]} {value[15:]}"
+def _person_link(row):
+    return format_html('<a href="{}">{}</a>', reverse("reports:person", args=[row.user_id]), row.full_name)
 
 
 class ReportAccessMixin:
@@ -112,12 +102,21 @@ class ReportListingView(ReportAccessMixin, StreamedSpreadsheetExportMixin, BaseL
     def filter_queryset(self, queryset):
         return queryset  # the selector has applied the filters
 
+    tie_breakers = ("pk",)
+
+    def order_queryset(self, queryset):
+        """By the chosen column (the view's default when none or an unknown one is asked for), empty
+        values last, then the tie-breakers so pages never overlap."""
+        key = self.ordering.lstrip("-")
+        column = F(key).desc(nulls_last=True) if self.ordering.startswith("-") else F(key).asc(nulls_last=True)
+        return queryset.order_by(column, *self.tie_breakers)
+
     def search_queryset(self, queryset):
         """By name, or by NIP typed with or without its spaces, dots and dashes."""
         if not self.is_searching:
             return queryset
         query = self.search_query.strip()
-        digits = NIP_SEPARATORS.sub("", query)
+        digits = normalise(query)
         if self.nip_field and digits.isdigit() and len(digits) >= 4:
             return queryset.filter(**{f"{self.nip_field}__startswith": digits})
         return super().search_queryset(queryset)
@@ -133,11 +132,6 @@ class ReportListingView(ReportAccessMixin, StreamedSpreadsheetExportMixin, BaseL
             # Straight to the file: building the page context would evaluate every row.
             return self.as_spreadsheet(self.get_queryset(), request.GET["export"])
         return super().get(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["scope"] = self.scope
-        return context
 
 
 # --- overview -----------------------------------------------------------------------------------
@@ -273,7 +267,7 @@ class CourseCompletionView(ReportListingView):
             category=values.get("category"),
             status=values.get("status", ""),
             search=self.search_query.strip() if self.is_searching else "",
-            ordering=self.ordering or "title",
+            ordering=self.ordering,
         )
 
     def order_queryset(self, queryset):
@@ -309,7 +303,7 @@ class CourseParticipantsView(ReportListingView):
 
     @property
     def filterset_class(self):
-        return filters.ParticipantsFilterSet if self.course_page else filters.AllParticipantsFilterSet
+        return filters.ParticipantsFilterSet if self.course_page else filters.CourseCompletionFilterSet
 
     @cached_property
     def course_page(self):
@@ -365,7 +359,7 @@ class CourseParticipantsView(ReportListingView):
     def columns(self):
         columns = [
             Column("full_name", label=_("Name"), sort_key="full_name", accessor=_person_link),
-            Column("nip", label=_("NIP"), accessor=lambda row: _nip(row.nip)),
+            Column("nip", label=_("NIP"), accessor=lambda row: format_nip(row.nip)),
             Column("unit_name", label=_("Work unit"), sort_key="unit_name"),
             Column("progress_status", label=_("Progress"), accessor="get_progress_status_display"),
             Column("percent", label=_("Complete"), sort_key="percent", accessor=lambda row: _bar(row.percent)),
@@ -390,13 +384,6 @@ class CourseParticipantsView(ReportListingView):
             year=self.year,
             status=values.get("status", ""),
         )
-
-    def order_queryset(self, queryset):
-        ordering = self.ordering or "full_name"
-        descending = ordering.startswith("-")
-        expression = F(ordering.lstrip("-"))
-        expression = expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
-        return queryset.order_by(expression, "pk")
 
     def get_filename(self):
         if self.course_page is None:
@@ -457,9 +444,9 @@ class JPComplianceView(ReportListingView):
                 "full_name",
                 label=_("Name"),
                 sort_key="full_name",
-                accessor=lambda row: _person_link(row, user_field="user_id"),
+                accessor=_person_link,
             ),
-            Column("nip", label=_("NIP"), accessor=lambda row: _nip(row.nip)),
+            Column("nip", label=_("NIP"), accessor=lambda row: format_nip(row.nip)),
             Column(
                 "jp",
                 label=_("JP %(year)s") % {"year": self.year},
@@ -482,7 +469,7 @@ class JPComplianceView(ReportListingView):
         )
 
     def order_queryset(self, queryset):
-        ordering = self.ordering or "unit"
+        ordering = self.ordering
         descending = "-" if ordering.startswith("-") else ""
         key = ordering.lstrip("-")
         fields = {"unit": ["unit__path", "full_name"], "full_name": ["full_name"], "jp": ["jp", "full_name"]}[key]
@@ -500,6 +487,7 @@ class QuizResultsView(ReportListingView):
     page_title = gettext_lazy("Quiz results")
     filterset_class = filters.QuizResultsFilterSet
     default_ordering = "quiz_title"
+    tie_breakers = ("full_name", "pk")
     export_filename = "laporan-hasil-kuis"
     list_export = [
         "course_title",
@@ -559,7 +547,7 @@ class QuizResultsView(ReportListingView):
             Column("quiz_title", label=_("Quiz"), sort_key="quiz_title", accessor=lambda row: row.quiz_title),
             Column("course_title", label=_("Course"), accessor=lambda row: row.course_title or "–"),
             Column("full_name", label=_("Name"), sort_key="full_name", accessor=_person_link),
-            Column("nip", label=_("NIP"), accessor=lambda row: _nip(row.nip)),
+            Column("nip", label=_("NIP"), accessor=lambda row: format_nip(row.nip)),
             Column("unit_name", label=_("Work unit")),
             Column("attempts_finished", label=_("Attempts")),
             Column(
@@ -584,13 +572,6 @@ class QuizResultsView(ReportListingView):
     def get_valid_orderings(self):
         keys = ["quiz_title", "full_name", "grade_percent"]
         return keys + [f"-{key}" for key in keys]
-
-    def order_queryset(self, queryset):
-        ordering = self.ordering or "quiz_title"
-        descending = ordering.startswith("-")
-        key = ordering.lstrip("-")
-        expression = F(key).desc(nulls_last=True) if descending else F(key).asc(nulls_last=True)
-        return queryset.order_by(expression, "full_name", "pk")
 
     def get_base_queryset(self):
         values = self.filter_values
@@ -678,13 +659,11 @@ class SIASNExportView(ReportListingView):
             "nama": item.full_name,
         }
 
-    custom_value_preprocess = {}
-
     @property
     def columns(self):
         return [
             Column("full_name", label=_("Name"), sort_key="full_name", accessor=_person_link),
-            Column("nip", label=_("NIP"), accessor=lambda row: _nip(row.nip)),
+            Column("nip", label=_("NIP"), accessor=lambda row: format_nip(row.nip)),
             Column("course_title", label="namaKursus"),
             Column(
                 "jumlahJam",
@@ -704,10 +683,6 @@ class SIASNExportView(ReportListingView):
 
     def get_valid_orderings(self):
         return ["completed_at", "-completed_at", "full_name", "-full_name"]
-
-    def order_queryset(self, queryset):
-        ordering = self.ordering or "completed_at"
-        return queryset.order_by(ordering, "pk")
 
     def get_base_queryset(self):
         start, stop = self.period
