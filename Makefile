@@ -15,7 +15,8 @@ run: $(VENV)/.runtime $(VENV)/.collected ## Create the environment, migrate, loa
 	@$(PY) manage.py migrate --noinput -v0
 	@$(PY) manage.py seed_demo
 	@$(PY) manage.py demo_info --url http://$(HOST):$(PORT)/
-	@exec $(VENV)/bin/gunicorn lms.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 \
+	@$(PY) manage.py run_periodic --parent-pid $$$$ & \
+	exec $(VENV)/bin/gunicorn lms.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 \
 		--env DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) --access-logfile - --log-level warning
 
 test: $(VENV)/.dev ## Lint and run the whole test suite (DATABASE_URL picks the database)

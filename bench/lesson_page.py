@@ -4,8 +4,9 @@ Usage:  .venv/bin/python bench/lesson_page.py [--seconds 8] [--rounds 2] [--conc
                                              [--database-url URL]
 
 What it does, bounded in time and on loopback only (127.0.0.1):
-1. builds a throwaway database (SQLite in a temporary folder unless --database-url is given) with a
-   course of 50 lessons in 5 modules and a learner enrolled halfway through it;
+1. builds a throwaway database (SQLite in a temporary folder; with --database-url, a PostgreSQL database
+   that must not exist yet: it is created, and dropped at the end) with a course of 50 lessons in 5
+   modules and a learner enrolled halfway through it;
 2. starts gunicorn (``--workers``, sync workers) on a free 127.0.0.1 port with DEBUG off and
    collected static files;
 3. as that signed-in learner, alternately hammers the home page (a bare Wagtail page: same base
@@ -75,6 +76,25 @@ print(json.dumps({"lesson": tree.lessons[25].url, "bare": HomePage.objects.get()
     import json
 
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def postgres_database(url: str, *, create: bool) -> None:
+    """Create (refusing an existing one: it may hold someone's data) or drop the benchmark's database."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    with psycopg.connect(urlunsplit((parts.scheme, parts.netloc, "/postgres", "", "")), autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if create:
+            if exists:
+                sys.exit(f"database {name} already exists: drop it or give another name in --database-url")
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        elif exists:
+            connection.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 def hammer(port: int, path: str, cookie: str, *, seconds: float, concurrency: int, marker: bytes) -> dict:
@@ -148,6 +168,9 @@ def main() -> None:
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     server = None
+    is_postgres = args.database_url.startswith(("postgres://", "postgresql://"))
+    if is_postgres:
+        postgres_database(args.database_url, create=True)
     try:
         print(f"Preparing a throwaway database in {workdir} …", flush=True)
         urls = prepare(env)
@@ -202,6 +225,8 @@ def main() -> None:
             except subprocess.TimeoutExpired:
                 server.kill()
         shutil.rmtree(workdir, ignore_errors=True)
+        if is_postgres:
+            postgres_database(args.database_url, create=False)
 
     def summary(name):
         runs = results[name]

@@ -369,11 +369,21 @@ def main():
         deadline = time.monotonic() + args.max_seconds
         run_started = time.perf_counter()
 
+        load_samples: list[float] = []
+
+        async def sample_load():
+            # The machine's 1-minute load average during the run: other work on the same cores shows here.
+            while True:
+                load_samples.append(os.getloadavg()[0])
+                await asyncio.sleep(5)
+
         async def run_all():
+            sampler = asyncio.create_task(sample_load())
             tasks = [asyncio.create_task(learner(i, args, data, recorder, deadline)) for i in range(args.users)]
             await asyncio.wait(tasks, timeout=args.max_seconds + 30)
             for task in tasks:
                 task.cancel()
+            sampler.cancel()
 
         asyncio.run(run_all())
         elapsed = time.perf_counter() - run_started
@@ -390,6 +400,11 @@ def main():
         "threads": args.threads,
         "think_seconds": [args.think_min * args.think_scale, args.think_max * args.think_scale],
         "elapsed_seconds": round(elapsed, 1),
+        "cpus": os.cpu_count(),
+        "load_average_1min": {
+            "median": round(statistics.median(load_samples), 2) if load_samples else None,
+            "max": round(max(load_samples), 2) if load_samples else None,
+        },
         "requests": requests,
         "requests_per_second": round(requests / elapsed, 1),
         "finished_users": recorder.finished_users,

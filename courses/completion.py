@@ -15,7 +15,8 @@ Course progress and completion
 
 Item providers (how another app adds an item type)
     Subclass ``ItemProvider``, set ``page_model`` and implement ``required_ids`` and ``states``;
-    optionally ``done_by_user`` (bulk) for a faster recompute after pages change, and
+    optionally ``states_and_details`` (the same query, plus a short line per item that the learner's
+    outline shows, such as a quiz grade), ``done_by_user`` (bulk) for a faster recompute after pages change, and
     ``required_field`` (the name of a boolean "required" field on the page model) to save a query. Every method must
     run a FIXED number of queries whatever the number of pages or users. Register it once from
     ``AppConfig.ready()``::
@@ -76,6 +77,11 @@ class ItemProvider:
     def states(self, user_id: int, page_ids: Collection[int]) -> dict[int, str]:
         """{page_id: DONE | IN_PROGRESS | NOT_STARTED} for one learner. Missing ids mean NOT_STARTED."""
         raise NotImplementedError
+
+    def states_and_details(self, user_id: int, page_ids: Collection[int]) -> tuple[dict[int, str], dict[int, str]]:
+        """The learner's states and, per item, a short line the outline shows beside it (e.g. a quiz's
+        grade). Override to read both in the query ``states`` runs; the default has no details."""
+        return self.states(user_id, page_ids), {}
 
     def done_by_user(self, page_ids: Collection[int], user_ids: Collection[int]) -> dict[int, set[int]]:
         """{user_id: done page ids} for many learners; override with one query where you can."""
@@ -170,6 +176,7 @@ class OutlineItem(_PageFacade):
     required: bool = True
     state: str = NOT_STARTED
     locked: bool = False
+    detail: str = ""  # the provider's line for this learner, e.g. "Nilai 85"
 
     @property
     def kind(self) -> str:
@@ -244,13 +251,13 @@ class CourseOutline:
 
     def item(self, page_id: int) -> OutlineItem | None:
         for item in self.items:
-            if item.page_id == page_id:
+            if item.page.pk == page_id:
                 return item
         return None
 
     def neighbours(self, page_id: int) -> tuple[OutlineItem | None, OutlineItem | None]:
         """The items before and after ``page_id`` in course order (for previous/next links)."""
-        ids = [item.page_id for item in self.items]
+        ids = [item.page.pk for item in self.items]
         if page_id not in ids:
             return None, None
         position = ids.index(page_id)
@@ -274,22 +281,30 @@ def _module_model():
     return ModulePage
 
 
-def course_outlines(
-    courses: Iterable, *, user_id: int | None = None, known_states: dict | None = None
-) -> dict[int, CourseOutline]:
-    """Outlines of several courses in a fixed number of queries (1, + per item provider 1, + 1 with a user).
+# The structure of a course's outline: its visible modules and items in tree order, with each item's
+# "required" flag; the same for every learner. Entries are ("module", page, locked_until_previous) or
+# ("item", page, model label, module id or None, required). Kept per process and in the default cache,
+# keyed by the course id and ``CoursePage.outline_version``, which courses/signals.py replaces in the
+# transaction of every page change; the version comes from the course row the request has just read,
+# so no process can serve a structure older than the database. Learners' states are never cached.
+STRUCTURE_CACHE_SECONDS = 24 * 3600
+STRUCTURE_MEMO_SIZE = 512
+STRUCTURE_FORMAT = 1  # bump when the entries' shape changes
+_structure_memo: dict[str, tuple] = {}  # this process's copies; emptied when it outgrows STRUCTURE_MEMO_SIZE
 
-    ``courses`` are CoursePage instances (``path``, ``depth``, ``sequential_modules`` are read).
-    With ``user_id`` each item carries the learner's state and modules carry their lock.
-    ``known_states`` ({page model: {page_id: state}}) spares a provider's query when the caller has
-    already read those states.
-    """
+
+def _structure_cache_key(course) -> str:
+    labels = ",".join(sorted(_item_providers))
+    return f"courses.outline.{STRUCTURE_FORMAT}.{course.pk}.{course.outline_version}.{labels}"
+
+
+def _read_structures(courses: list) -> dict[int, tuple]:
+    """Structures of several courses from the database: 1 query, + 1 per provider without ``required_field``."""
     from wagtail.models import Page
 
-    courses = list(courses)
-    outlines = {course.pk: CourseOutline(course_id=course.pk) for course in courses}
+    structures: dict[int, tuple] = {}
     if not courses:
-        return outlines
+        return structures
     module_model = _module_model()
     providers = item_providers()
     models_by_ct = {
@@ -333,10 +348,11 @@ def course_outlines(
             required_flags[page.pk] = bool(flags[lookups.index(required_lookups[content_type_id])])
 
     by_path = {page.path: page for page in pages}
-    candidate_items: list[OutlineItem] = []
+    entries_by_course: dict[int, list] = {}
+    items_by_model: dict[type, list[int]] = {}
     for course in courses:
-        outline = outlines[course.pk]
-        current_module = None
+        entries = entries_by_course[course.pk] = []
+        current_module = None  # (page, visible)
         for page in pages:
             if not page.path.startswith(course.path) or page.depth <= course.depth:
                 continue
@@ -350,53 +366,136 @@ def course_outlines(
             if model is module_model:
                 if page.depth != course.depth + 1:
                     continue
-                current_module = OutlineModule(
-                    page=page, live=not hidden, locked_until_previous=module_flags.get(page.pk, False)
-                )
+                current_module = (page, not hidden)
                 if not hidden:
-                    outline.entries.append(current_module)
+                    entries.append(["module", page, module_flags.get(page.pk, False)])
                 continue
             if hidden:
                 continue
             parent_path = page.path[: -Page.steplen]
             if parent_path == course.path:
-                item = OutlineItem(page=page, model=model, module_id=None)
-                outline.entries.append(item)
-            elif current_module is not None and current_module.page.path == parent_path and current_module.live:
-                item = OutlineItem(page=page, model=model, module_id=current_module.page_id)
-                current_module.items.append(item)
+                module_id = None
+            elif current_module is not None and current_module[0].path == parent_path and current_module[1]:
+                module_id = current_module[0].pk
             else:
                 continue
-            outline.items.append(item)
-            candidate_items.append(item)
+            entries.append(["item", page, model._meta.label_lower, module_id, True])
+            items_by_model.setdefault(model, []).append(page.pk)
 
+    required_by_model = {}
     for provider in providers:
-        ids = [item.page_id for item in candidate_items if item.model is provider.page_model]
+        ids = items_by_model.get(provider.page_model)
         if not ids:
             continue
         if provider.required_field:
-            required = {page_id for page_id in ids if required_flags.get(page_id)}
+            required_by_model[provider.page_model._meta.label_lower] = {i for i in ids if required_flags.get(i)}
         else:
-            required = provider.required_ids(ids)
-        if user_id is None:
-            states = {}
-        elif known_states is not None and provider.page_model in known_states:
-            states = known_states[provider.page_model]
+            required_by_model[provider.page_model._meta.label_lower] = provider.required_ids(ids)
+    for course_id, entries in entries_by_course.items():
+        for entry in entries:
+            if entry[0] == "item":
+                entry[4] = entry[1].pk in required_by_model.get(entry[2], ())
+        structures[course_id] = tuple(tuple(entry) for entry in entries)
+    return structures
+
+
+def _structures(courses: list, *, use_cache: bool) -> dict[int, tuple]:
+    if not use_cache:
+        return _read_structures(courses)
+    from django.core.cache import cache
+
+    structures: dict[int, tuple] = {}
+    keys = {course.pk: _structure_cache_key(course) for course in courses}
+    missing = []
+    for course in courses:
+        structure = _structure_memo.get(keys[course.pk])
+        if structure is None:
+            missing.append(course)
         else:
-            states = provider.states(user_id, ids)
-        for item in candidate_items:
-            if item.model is provider.page_model:
-                item.required = item.page_id in required
-                item.state = states.get(item.page_id, NOT_STARTED)
+            structures[course.pk] = structure
+    if missing:
+        shared = cache.get_many([keys[course.pk] for course in missing])
+        unread = [course for course in missing if keys[course.pk] not in shared]
+        read = _read_structures(unread)
+        if read:
+            cache.set_many(
+                {keys[course_id]: structure for course_id, structure in read.items()}, STRUCTURE_CACHE_SECONDS
+            )
+        if len(_structure_memo) + len(missing) > STRUCTURE_MEMO_SIZE:
+            _structure_memo.clear()
+        for course in missing:
+            structure = shared.get(keys[course.pk], read.get(course.pk))
+            structures[course.pk] = structure
+            _structure_memo[keys[course.pk]] = structure
+    return structures
+
+
+def course_outlines(
+    courses: Iterable,
+    *,
+    user_id: int | None = None,
+    known_states: dict | None = None,
+    use_cache: bool = False,
+) -> dict[int, CourseOutline]:
+    """Outlines of several courses in a fixed number of queries (1, + per item provider 1, + 1 with a user).
+
+    ``courses`` are CoursePage instances (``path``, ``depth``, ``sequential_modules`` are read).
+    With ``user_id`` each item carries the learner's state and modules carry their lock.
+    ``known_states`` ({page model: {page_id: state}}) spares a provider's query when the caller has
+    already read those states. ``use_cache=True`` takes the structure from the cache (no query when it
+    is there): only for course rows read from the database in this request or transaction, so that
+    their ``outline_version`` is current.
+    """
+    courses = list(courses)
+    outlines = {course.pk: CourseOutline(course_id=course.pk) for course in courses}
+    if not courses:
+        return outlines
+    structures = _structures(courses, use_cache=use_cache)
+    models = {provider.page_model._meta.label_lower: provider.page_model for provider in item_providers()}
+    items_by_model: dict[type, list[OutlineItem]] = {}
+    for course in courses:
+        outline = outlines[course.pk]
+        current_module = None
+        for entry in structures.get(course.pk, ()):
+            if entry[0] == "module":
+                current_module = OutlineModule(page=entry[1], live=True, locked_until_previous=entry[2])
+                outline.entries.append(current_module)
+                continue
+            _kind, page, label, module_id, required = entry
+            model = models.get(label)
+            if model is None:  # a provider no longer registered
+                continue
+            item = OutlineItem(page=page, model=model, module_id=module_id, required=required)
+            if module_id is None:
+                outline.entries.append(item)
+            else:
+                current_module.items.append(item)
+            outline.items.append(item)
+            items_by_model.setdefault(model, []).append(item)
 
     if user_id is not None:
+        for provider in item_providers():
+            items = items_by_model.get(provider.page_model)
+            if not items:
+                continue
+            details = {}
+            if known_states is not None and provider.page_model in known_states:
+                states = known_states[provider.page_model]
+            else:
+                states, details = provider.states_and_details(user_id, [item.page.pk for item in items])
+            for item in items:
+                item.state = states.get(item.page.pk, NOT_STARTED)
+                if details:
+                    item.detail = details.get(item.page.pk, "")
         for course in courses:
             _apply_locks(outlines[course.pk], sequential=course.sequential_modules)
     return outlines
 
 
-def course_outline(course, *, user_id: int | None = None, known_states: dict | None = None) -> CourseOutline:
-    return course_outlines([course], user_id=user_id, known_states=known_states)[course.pk]
+def course_outline(
+    course, *, user_id: int | None = None, known_states: dict | None = None, use_cache: bool = False
+) -> CourseOutline:
+    return course_outlines([course], user_id=user_id, known_states=known_states, use_cache=use_cache)[course.pk]
 
 
 def _apply_locks(outline: CourseOutline, *, sequential: bool) -> None:

@@ -395,33 +395,78 @@ class LessonAccess:
         )
 
 
-def lesson_access(*, user, lesson: LessonPage) -> LessonAccess:
+# What the lesson page itself reads of the enrolment and its course (``lesson_access(for_page=True)``).
+LESSON_PAGE_ENROLMENT_FIELDS = (
+    "id",
+    "user_id",
+    "course_id",
+    "status",
+    "completed_at",
+    "course__title",
+    "course__slug",
+    "course__url_path",
+    "course__path",
+    "course__depth",
+    "course__live",
+    "course__sequential_modules",
+    "course__outline_version",
+)
+# In the model's field order, as ``Model.from_db`` wants them.
+_PROGRESS_FIELDS = ("id", "lesson_id", "completed_at", "video_fraction", "last_position_seconds")
+
+
+def lesson_access(*, user, lesson: LessonPage, for_page: bool = False) -> LessonAccess:
     """The learner's course, enrolment and outline for a lesson (fixed number of queries).
 
-    An enrolled learner's enrolment and course come in one query (the common case)."""
+    An enrolled learner's enrolment and course come in one query (the common case), their lesson rows
+    in one more; the outline's structure comes from the cache keyed by the course's ``outline_version``
+    read in that first query. ``for_page=True`` (the lesson page) reads only the fields the page shows
+    (``LESSON_PAGE_ENROLMENT_FIELDS``); other fields of ``course`` and ``enrolment`` then load on access.
+    """
+    if for_page and user.is_authenticated and len(lesson.path) > 2 * lesson.steplen:
+        # A lesson sits at course/module/lesson: its course is two levels up. One query for all of it.
+        from courses import selectors
+
+        found = selectors.learner_rows(user_id=user.pk, course_path=lesson.path[: -2 * lesson.steplen])
+        if found is not None and found.enrolment.status == EnrolmentStatus.ACTIVE:
+            outline = completion.course_outline(
+                found.course, user_id=user.pk, known_states={LessonPage: found.states}, use_cache=True
+            )
+            return LessonAccess(
+                lesson=lesson,
+                course=found.course,
+                enrolment=found.enrolment,
+                outline=outline,
+                progress=found.progress(lesson.pk),
+            )
     enrolment = None
     if user.is_authenticated:
         steplen = lesson.steplen
         ancestor_paths = [lesson.path[:length] for length in range(steplen, len(lesson.path), steplen)]
-        enrolment = (
-            Enrolment.objects.select_related("course").filter(user_id=user.pk, course__path__in=ancestor_paths).first()
-        )
+        enrolments = Enrolment.objects.select_related("course").filter(user_id=user.pk, course__path__in=ancestor_paths)
+        if for_page:
+            enrolments = enrolments.only(*LESSON_PAGE_ENROLMENT_FIELDS)
+        # At most one row (one course above a lesson, one enrolment per course): no ORDER BY to build.
+        enrolment = next(iter(enrolments.order_by()[:1]), None)
     course = enrolment.course if enrolment is not None else course_of(lesson)
     if course is None:
         return LessonAccess(lesson=lesson, course=None, enrolment=None, outline=None)
     active = enrolment is not None and enrolment.status == EnrolmentStatus.ACTIVE
+    # The course row was read just now, so its outline_version is current: the structure may come from the cache.
     if not active:
-        outline = completion.course_outline(course)
+        outline = completion.course_outline(course, use_cache=True)
         return LessonAccess(lesson=lesson, course=course, enrolment=enrolment, outline=outline)
     # The learner's lesson rows in this course: the outline's lesson states and this lesson's row, one query.
-    rows = list(
-        LessonProgress.objects.filter(user_id=user.pk, lesson__path__startswith=course.path).only(
-            "lesson_id", "completed_at", "last_position_seconds", "video_fraction"
-        )
+    rows = LessonProgress.objects.filter(user_id=user.pk, lesson__path__startswith=course.path).values_list(
+        *_PROGRESS_FIELDS
     )
-    states = {row.lesson_id: completion.DONE if row.completed_at else completion.IN_PROGRESS for row in rows}
-    outline = completion.course_outline(course, user_id=user.pk, known_states={LessonPage: states})
-    progress = next((row for row in rows if row.lesson_id == lesson.pk), None)
+    states = {}
+    progress = None
+    for row in rows:
+        states[row[1]] = completion.DONE if row[2] else completion.IN_PROGRESS
+        if row[1] == lesson.pk:
+            progress = LessonProgress.from_db(None, _PROGRESS_FIELDS, row)
+    outline = completion.course_outline(course, user_id=user.pk, known_states={LessonPage: states}, use_cache=True)
     return LessonAccess(lesson=lesson, course=course, enrolment=enrolment, outline=outline, progress=progress)
 
 

@@ -28,7 +28,10 @@ def course_context(course: CoursePage, request) -> dict:
     if request.user.is_authenticated and not _is_preview(request):
         enrolment = selectors.enrolment_statuses(user=request.user, course_ids=[course.pk]).get(course.pk)
     active = enrolment is not None and enrolment.status == EnrolmentStatus.ACTIVE
-    outline = completion.course_outline(course, user_id=request.user.pk if active else None)
+    # The routed course row is current, unless this is a preview of a revision.
+    outline = completion.course_outline(
+        course, user_id=request.user.pk if active else None, use_cache=not _is_preview(request)
+    )
     return {
         "enrolment": enrolment,
         "is_enrolled": active,
@@ -51,7 +54,7 @@ def module_context(module, request) -> dict:
     if request.user.is_authenticated and not _is_preview(request):
         enrolment = selectors.enrolment_statuses(user=request.user, course_ids=[course.pk]).get(course.pk)
     active = enrolment is not None and enrolment.status == EnrolmentStatus.ACTIVE
-    outline = completion.course_outline(course, user_id=request.user.pk if active else None)
+    outline = completion.course_outline(course, user_id=request.user.pk if active else None, use_cache=True)
     module_entry = next((entry for entry in outline.modules if entry.page_id == module.pk), None)
     return {"course": course, "is_enrolled": active, "outline": outline, "module_entry": module_entry}
 
@@ -72,7 +75,7 @@ def lesson_gate(lesson: LessonPage, request):
     """
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    access = services.lesson_access(user=request.user, lesson=lesson)
+    access = services.lesson_access(user=request.user, lesson=lesson, for_page=True)
     if access.course is None:
         raise Http404
     if not access.allowed:

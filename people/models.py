@@ -120,6 +120,8 @@ class ASNProfile(models.Model):
         verbose_name = _("ASN profile")
         verbose_name_plural = _("ASN profiles")
         ordering = ["full_name"]
+        # Listings in name order (reports.selectors.course_participants) read the first page from it.
+        indexes = [models.Index(fields=["full_name"], name="people_profile_full_name")]
         permissions = [
             ("view_unit_reports", _("Can view reports for supervised units")),
             ("view_all_reports", _("Can view reports for the whole province")),

@@ -37,3 +37,9 @@ class QuizzesConfig(AppConfig):
         from quizzes.completion import QuizItemProvider
 
         register_item_provider(QuizItemProvider())
+
+        from lms import periodic
+        from quizzes import services
+
+        # Attempts whose browser never came back are submitted within a minute of their deadline.
+        periodic.register("quizzes.close_expired_attempts", every=60, run=services.close_expired_attempts)

@@ -3,6 +3,9 @@ it, and every grade change refreshes the learner's enrolment in the same transac
 
 from collections.abc import Collection
 
+from django.template.defaultfilters import floatformat
+from django.utils.translation import gettext as _
+
 from courses.completion import DONE, IN_PROGRESS, NOT_STARTED, ItemProvider
 from quizzes.models import QuizPage, QuizResult
 
@@ -16,12 +19,25 @@ class QuizItemProvider(ItemProvider):
         return set(QuizPage.objects.filter(pk__in=page_ids, required=True).values_list("pk", flat=True))
 
     def states(self, user_id: int, page_ids: Collection[int]) -> dict[int, str]:
-        states = {}
-        for quiz_id, passed, started in QuizResult.objects.filter(user_id=user_id, quiz_id__in=page_ids).values_list(
-            "quiz_id", "passed", "attempts_started"
-        ):
+        return self.states_and_details(user_id, page_ids)[0]
+
+    def states_and_details(self, user_id: int, page_ids: Collection[int]) -> tuple[dict[int, str], dict[int, str]]:
+        """Done = passed; the detail is the learner's grade, which is always shown once an attempt is
+        graded whatever the review options say (``QuizPage.review_correctness`` help text)."""
+        states, details = {}, {}
+        rows = QuizResult.objects.filter(user_id=user_id, quiz_id__in=page_ids).values_list(
+            "quiz_id", "passed", "attempts_started", "grade_percent"
+        )
+        for quiz_id, passed, started, grade in rows:
             states[quiz_id] = DONE if passed else (IN_PROGRESS if started else NOT_STARTED)
-        return states
+            if grade is None:
+                continue
+            grade = floatformat(grade, "-2")
+            if passed:
+                details[quiz_id] = _("Your grade: %(grade)s") % {"grade": grade}
+            else:
+                details[quiz_id] = _("Your grade: %(grade)s, not passed yet") % {"grade": grade}
+        return states, details
 
     def done_by_user(self, page_ids: Collection[int], user_ids: Collection[int]) -> dict[int, set[int]]:
         done: dict[int, set[int]] = {user_id: set() for user_id in user_ids}

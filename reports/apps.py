@@ -11,3 +11,10 @@ class ReportsConfig(AppConfig):
     # Applied to the role groups after every migrate (people/roles.py). Supervisors already hold
     # people.view_unit_reports; Admin BPSDM holds every permission.
     role_permissions = {"Pengajar": ["people.view_course_reports"]}
+
+    def ready(self):
+        from lms import periodic
+        from reports import summaries
+
+        # The overview and completion by course read these figures while they are fresh.
+        periodic.register("reports.refresh_summaries", every=summaries.REFRESH_EVERY, run=summaries.refresh)

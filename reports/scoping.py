@@ -70,6 +70,18 @@ class Scope:
             condition |= Q(**{f"{course_field}__in": self.course_ids})
         return condition
 
+    def rows_by_unit(self, *, unit_field: str, course_field: str | None = "course_id") -> Q:
+        """A filter on rows that carry the person's work unit: a precomputed summary row, or a learner
+        row joined to its profile (``unit_field="user__asn_profile__unit"``, with the profile required
+        separately). The units' subtrees, or with ``course_field`` the trainer's courses. Unlike
+        ``rows`` there is no semi-join, so the database can read people in the order of the join."""
+        if self.everything:
+            return Q()
+        condition = self._units(unit_field)
+        if self.course_ids and course_field is not None:
+            condition |= Q(**{f"{course_field}__in": self.course_ids})
+        return condition
+
     def units(self) -> Q:
         """A filter on ``UnitKerja``: the units a supervisor may pick in a filter (all for the rest)."""
         if self.everything or not self.unit_paths:

@@ -14,19 +14,22 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.templatetags.l10n import unlocalize
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, localize
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
+from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic.base import BaseListingView, WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 
 from courses.models import CoursePage, ProgressStatus
+from courses.services import WIB
 from people.nip import format_nip, normalise
 from reports import filters, scoping, selectors
 from reports.exports import StreamedSpreadsheetExportMixin
@@ -58,6 +61,75 @@ def _person_link(row):
     return format_html('<a href="{}">{}</a>', reverse("reports:person", args=[row.user_id]), row.full_name)
 
 
+def as_of(moment) -> str:
+    """When precomputed figures were computed, as a reader in Jambi reads it."""
+    return date_format(timezone.localtime(moment, WIB), "j M Y H:i")
+
+
+class PlainColumn(Column):
+    """A cell written out in Python. Wagtail renders one template per cell, which for a page of 50
+    rows and ten columns costs more than the report's queries; the markup is the same as
+    ``wagtailadmin/tables/cell.html``."""
+
+    def render_cell_html(self, instance, parent_context):
+        value = self.get_value(instance)
+        if value is None:
+            text = ""
+        elif isinstance(value, int) and not isinstance(value, bool):
+            text = unlocalize(value)
+        else:
+            text = localize(value) if str(value).strip() else self.empty_value_display
+        classname = format_html(' class="{}"', self.classname) if self.classname else ""
+        return format_html("<td{}>{}</td>", classname, text)
+
+
+class GroupedPaginator(WagtailPaginator):
+    """Pages over rows sorted first by a group (a quiz title) whose sizes were counted beforehand.
+
+    A page reads only the groups it spans (``group_field__in``), so the database sorts the rows of one
+    or two quizzes by name instead of every result of the scope; the counts replace the ``COUNT(*)``."""
+
+    def __init__(self, object_list, per_page, *, groups: list[tuple[str, list, int]], group_field: str, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.groups = groups
+        self.group_field = group_field
+
+    @cached_property
+    def count(self):
+        return sum(size for _title, _keys, size in self.groups)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        keys, skip, offset = [], 0, 0
+        for _title, group_keys, size in self.groups:
+            if offset + size > bottom and offset < top:
+                if not keys:
+                    skip = bottom - offset
+                keys.extend(group_keys)
+            offset += size
+        rows = self.object_list.filter(**{f"{self.group_field}__in": keys})[skip : skip + top - bottom]
+        return self._get_page(rows, number, self)
+
+
+class EstimatedCountPaginator(WagtailPaginator):
+    """A paginator given a precomputed count, which may be a few minutes behind the rows: every page,
+    the last included, shows a full page of rows when there are that many, rather than cutting the
+    last page at a count that is already out of date."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count = count
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        return self._get_page(self.object_list[bottom : bottom + self.per_page], number, self)
+
+
 class ReportAccessMixin:
     """Only people with a reporting role; ``self.scope`` for everything after that."""
 
@@ -75,6 +147,8 @@ class ReportListingView(ReportAccessMixin, StreamedSpreadsheetExportMixin, BaseL
     """A paginated, sortable, searchable, filterable report with CSV/XLSX export of the whole result."""
 
     paginate_by = 50
+    results_template_name = "reports/listing_results.html"
+    summary_note = ""  # set when the page shows precomputed figures: when they were computed
     is_searchable = True
     search_fields = ["user__asn_profile__full_name"]
     nip_field = "user__asn_profile__nip"
@@ -160,6 +234,7 @@ class OverviewView(ReportAccessMixin, WagtailAdminTemplateMixin, TemplateView):
             unit=unit,
             query=self.request.GET.urlencode(),
             bar_max=max([bar.asn for bar in summary.bars] or [0]),
+            data_as_of=as_of(summary.computed_at) if summary.computed_at else "",
         )
         return context
 
@@ -218,7 +293,7 @@ class CourseCompletionView(ReportListingView):
         query.pop("ordering", None)
         suffix = f"?{query.urlencode()}" if query else ""
         return [
-            Column(
+            PlainColumn(
                 "title",
                 label=_("Course"),
                 sort_key="title",
@@ -229,21 +304,23 @@ class CourseCompletionView(ReportListingView):
                     row["title"],
                 ),
             ),
-            Column("category_name", label=_("Category"), accessor=lambda row: row["category_name"] or "–"),
-            Column("enrolled", label=_("Enrolled"), sort_key="enrolled"),
-            Column("not_started", label=_("Not started")),
-            Column("in_progress", label=_("In progress")),
-            Column("completed", label=_("Completed"), sort_key="completed"),
-            Column(
+            PlainColumn("category_name", label=_("Category"), accessor=lambda row: row["category_name"] or "–"),
+            PlainColumn("enrolled", label=_("Enrolled"), sort_key="enrolled"),
+            PlainColumn("not_started", label=_("Not started")),
+            PlainColumn("in_progress", label=_("In progress")),
+            PlainColumn("completed", label=_("Completed"), sort_key="completed"),
+            PlainColumn(
                 "completion_rate",
                 label=_("Completed (%)"),
                 sort_key="completion_rate",
                 accessor=lambda row: _bar(row["completion_rate"]),
             ),
-            Column(
+            PlainColumn(
                 "average_progress", label=_("Average progress"), accessor=lambda row: _percent(row["average_progress"])
             ),
-            Column("average_grade", label=_("Average quiz grade"), accessor=lambda row: _percent(row["average_grade"])),
+            PlainColumn(
+                "average_grade", label=_("Average quiz grade"), accessor=lambda row: _percent(row["average_grade"])
+            ),
         ]
 
     def get_header_buttons(self):
@@ -259,7 +336,7 @@ class CourseCompletionView(ReportListingView):
     def get_base_queryset(self):
         """A list, sorted and searched by the selector: a few hundred courses at most."""
         values = self.filter_values
-        return selectors.course_completion(
+        rows = selectors.course_completion(
             scope=self.scope,
             unit=values.get("unit"),
             year=self.year,
@@ -269,6 +346,9 @@ class CourseCompletionView(ReportListingView):
             search=self.search_query.strip() if self.is_searching else "",
             ordering=self.ordering,
         )
+        if rows.computed_at:
+            self.summary_note = _("Data as of %(time)s WIB") % {"time": as_of(rows.computed_at)}
+        return rows
 
     def order_queryset(self, queryset):
         return queryset
@@ -358,32 +438,46 @@ class CourseParticipantsView(ReportListingView):
     @property
     def columns(self):
         columns = [
-            Column("full_name", label=_("Name"), sort_key="full_name", accessor=_person_link),
-            Column("nip", label=_("NIP"), accessor=lambda row: format_nip(row.nip)),
-            Column("unit_name", label=_("Work unit"), sort_key="unit_name"),
-            Column("progress_status", label=_("Progress"), accessor="get_progress_status_display"),
-            Column("percent", label=_("Complete"), sort_key="percent", accessor=lambda row: _bar(row.percent)),
+            PlainColumn("full_name", label=_("Name"), sort_key="full_name", accessor=_person_link),
+            PlainColumn("nip", label=_("NIP"), accessor=lambda row: format_nip(row.nip)),
+            PlainColumn("unit_name", label=_("Work unit"), sort_key="unit_name"),
+            PlainColumn("progress_status", label=_("Progress"), accessor="get_progress_status_display"),
+            PlainColumn("percent", label=_("Complete"), sort_key="percent", accessor=lambda row: _bar(row.percent)),
             DateColumn("completed_at", label=_("Completed at"), sort_key="completed_at"),
-            Column("quiz_grade", label=_("Quiz grade"), accessor=lambda row: _percent(row.quiz_grade)),
+            PlainColumn("quiz_grade", label=_("Quiz grade"), accessor=lambda row: _percent(row.quiz_grade)),
         ]
         if self.course_page is None:
-            columns.insert(3, Column("course_title", label=_("Course"), sort_key="course_title"))
+            columns.insert(3, PlainColumn("course_title", label=_("Course"), sort_key="course_title"))
         return columns
 
     def get_valid_orderings(self):
         keys = ["full_name", "unit_name", "percent", "completed_at", "course_title"]
         return keys + [f"-{key}" for key in keys]
 
-    def get_base_queryset(self):
+    @cached_property
+    def selector_filters(self) -> dict:
         values = self.filter_values
-        return selectors.course_participants(
-            course=self.course_page or values.get("course"),
-            category=values.get("category"),
-            scope=self.scope,
-            unit=values.get("unit"),
-            year=self.year,
-            status=values.get("status", ""),
-        )
+        return {
+            "course": self.course_page or values.get("course"),
+            "category": values.get("category"),
+            "scope": self.scope,
+            "unit": values.get("unit"),
+            "year": self.year,
+            "status": values.get("status", ""),
+        }
+
+    def get_base_queryset(self):
+        return selectors.course_participants(**self.selector_filters)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        """Counted from the summary rows while they are fresh (not when searching): counting a
+        province's quarter of a million enrolments took longer than the rest of the page."""
+        counted = None if self.is_searching else selectors.participants_count(**self.selector_filters)
+        if counted is None:
+            return super().get_paginator(queryset, per_page, **kwargs)
+        count, computed_at = counted
+        self.summary_note = _("Number of rows as of %(time)s WIB") % {"time": as_of(computed_at)}
+        return EstimatedCountPaginator(queryset, per_page, count=count, **kwargs)
 
     def get_filename(self):
         if self.course_page is None:
@@ -439,15 +533,15 @@ class JPComplianceView(ReportListingView):
         labels = selectors.JPBand.labels()
         target = selectors.jp_target()
         return [
-            Column("unit", label=_("Work unit"), sort_key="unit", accessor=lambda row: row.unit.name),
-            Column(
+            PlainColumn("unit", label=_("Work unit"), sort_key="unit", accessor=lambda row: row.unit.name),
+            PlainColumn(
                 "full_name",
                 label=_("Name"),
                 sort_key="full_name",
                 accessor=_person_link,
             ),
-            Column("nip", label=_("NIP"), accessor=lambda row: format_nip(row.nip)),
-            Column(
+            PlainColumn("nip", label=_("NIP"), accessor=lambda row: format_nip(row.nip)),
+            PlainColumn(
                 "jp",
                 label=_("JP %(year)s") % {"year": self.year},
                 sort_key="jp",
@@ -455,7 +549,7 @@ class JPComplianceView(ReportListingView):
                     min(100, 100 * row.jp / target) if target else 100, f"{row.jp} / {target} JP"
                 ),
             ),
-            Column("band", label=_("Status"), accessor=lambda row: labels[selectors.JPBand.of(row.jp)]),
+            PlainColumn("band", label=_("Status"), accessor=lambda row: labels[selectors.JPBand.of(row.jp)]),
         ]
 
     def get_valid_orderings(self):
@@ -544,25 +638,25 @@ class QuizResultsView(ReportListingView):
     @property
     def columns(self):
         return [
-            Column("quiz_title", label=_("Quiz"), sort_key="quiz_title", accessor=lambda row: row.quiz_title),
-            Column("course_title", label=_("Course"), accessor=lambda row: row.course_title or "–"),
-            Column("full_name", label=_("Name"), sort_key="full_name", accessor=_person_link),
-            Column("nip", label=_("NIP"), accessor=lambda row: format_nip(row.nip)),
-            Column("unit_name", label=_("Work unit")),
-            Column("attempts_finished", label=_("Attempts")),
-            Column(
+            PlainColumn("quiz_title", label=_("Quiz"), sort_key="quiz_title", accessor=lambda row: row.quiz_title),
+            PlainColumn("course_title", label=_("Course"), accessor=lambda row: row.course_title or "–"),
+            PlainColumn("full_name", label=_("Name"), sort_key="full_name", accessor=_person_link),
+            PlainColumn("nip", label=_("NIP"), accessor=lambda row: format_nip(row.nip)),
+            PlainColumn("unit_name", label=_("Work unit")),
+            PlainColumn("attempts_finished", label=_("Attempts")),
+            PlainColumn(
                 "grade_percent",
                 label=_("Grade"),
                 sort_key="grade_percent",
                 accessor=lambda r: _percent(r.grade_percent),
             ),
-            Column(
+            PlainColumn(
                 "passed",
                 label=_("Result"),
                 accessor=lambda row: "–" if row.grade_percent is None else (_("Passed") if row.passed else _("Failed")),
             ),
-            Column("pretest_percent", label=_("Pre-test"), accessor=lambda row: _percent(row.pretest_percent)),
-            Column(
+            PlainColumn("pretest_percent", label=_("Pre-test"), accessor=lambda row: _percent(row.pretest_percent)),
+            PlainColumn(
                 "gain",
                 label=_("Gain"),
                 accessor=lambda row: "–" if _gain(row) is None else f"{_gain(row):+.1f}",
@@ -573,16 +667,29 @@ class QuizResultsView(ReportListingView):
         keys = ["quiz_title", "full_name", "grade_percent"]
         return keys + [f"-{key}" for key in keys]
 
-    def get_base_queryset(self):
+    @cached_property
+    def selector_filters(self) -> dict:
         values = self.filter_values
-        return selectors.quiz_results(
-            scope=self.scope,
-            unit=values.get("unit"),
-            course=values.get("course"),
-            quiz=values.get("quiz"),
-            passed=values.get("passed"),
-            role=values.get("role", ""),
-        )
+        return {
+            "scope": self.scope,
+            "unit": values.get("unit"),
+            "course": values.get("course"),
+            "quiz": values.get("quiz"),
+            "passed": values.get("passed"),
+            "role": values.get("role", ""),
+        }
+
+    def get_base_queryset(self):
+        return selectors.quiz_results(**self.selector_filters)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        """Sorted by quiz title (the default), a page spans one or two quizzes: count the results per
+        quiz first and read only those quizzes' results (``GroupedPaginator``)."""
+        if self.ordering.lstrip("-") != "quiz_title":
+            return super().get_paginator(queryset, per_page, **kwargs)
+        counted = self.search_queryset(selectors.quiz_results_base(**self.selector_filters, joined=False))
+        groups = selectors.quiz_result_groups(counted, descending=self.ordering.startswith("-"))
+        return GroupedPaginator(queryset, per_page, groups=groups, group_field="quiz_id", **kwargs)
 
 
 def _gain(row):
@@ -662,18 +769,18 @@ class SIASNExportView(ReportListingView):
     @property
     def columns(self):
         return [
-            Column("full_name", label=_("Name"), sort_key="full_name", accessor=_person_link),
-            Column("nip", label=_("NIP"), accessor=lambda row: format_nip(row.nip)),
-            Column("course_title", label="namaKursus"),
-            Column(
+            PlainColumn("full_name", label=_("Name"), sort_key="full_name", accessor=_person_link),
+            PlainColumn("nip", label=_("NIP"), accessor=lambda row: format_nip(row.nip)),
+            PlainColumn("course_title", label="namaKursus"),
+            PlainColumn(
                 "jumlahJam",
                 label="jumlahJam",
                 accessor=lambda row: row.credited_jp if row.credited_jp is not None else row.jp_value,
             ),
-            Column(
+            PlainColumn(
                 "started", label="tanggalKursus", accessor=lambda row: _siasn_date(row.enrolled_at or row.started_at)
             ),
-            Column(
+            PlainColumn(
                 "completed_at",
                 label="tanggalSelesaiKursus",
                 sort_key="completed_at",

@@ -68,7 +68,13 @@ class ReportsPanel(Component):
         if summary is None:
             summary = selectors.overview(scope=self.scope, year=year)
             cache.set(key, summary, self.cache_seconds)
-        return {"overview": summary, "year": year}
+        from reports.views import as_of
+
+        return {
+            "overview": summary,
+            "year": year,
+            "data_as_of": as_of(summary.computed_at) if summary.computed_at else "",
+        }
 
 
 @hooks.register("construct_homepage_panels")

@@ -7,19 +7,22 @@ Stable names other apps build on (keep them):
 - ``LessonPage.required``: whether the lesson counts toward course completion.
 """
 
+import uuid
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 
 from courses.blocks import LessonBodyBlock
@@ -57,6 +60,44 @@ JP_RANGES = [
     ("5-10", _("5–10 JP"), 5, 10),
     ("11+", _("More than 10 JP"), 11, None),
 ]
+
+
+def _view_restriction_pages_sql(path_sql: str, depth: int) -> str:
+    """SQL for the ids whose view restrictions apply to the page at ``path_sql`` (a column or a
+    placeholder) of ``depth``: the page and its ancestors, an alias as its source page, as Wagtail does."""
+    steplen = Page.steplen
+    prefixes = ", ".join(f"SUBSTR({path_sql}, 1, {steplen * level})" for level in range(1, depth + 1))
+    return f"SELECT COALESCE(a.alias_of_id, a.id) FROM {Page._meta.db_table} a WHERE a.path IN ({prefixes})"  # noqa: S608
+
+
+def lesson_by_url_path(url_path: str, *, below_path: str, depth: int):
+    """The lesson at ``url_path`` (of tree ``depth``, below the page at ``below_path``), or None; with
+    ``view_restricted`` (whether any view restriction applies to it) so that serving it needs no query
+    for that. Every lesson request runs this, from the home page or the catalogue: in SQL (a URL path
+    names one page: no ORDER BY, nothing to compile) it costs half the ORM query and one query less."""
+    restriction_table = PageViewRestriction._meta.db_table
+    sql = (
+        f"SELECT p.*, l.*, EXISTS(SELECT 1 FROM {restriction_table} r WHERE r.page_id IN"  # noqa: S608
+        f" ({_view_restriction_pages_sql('p.path', depth)})) AS view_restricted"
+        f" FROM {Page._meta.db_table} p INNER JOIN {LessonPage._meta.db_table} l ON l.page_ptr_id = p.id"
+        " WHERE p.url_path = %s AND p.path LIKE %s AND p.depth = %s"
+    )
+    return next(iter(LessonPage.objects.raw(sql, [url_path, below_path + "%", depth])), None)
+
+
+class ViewRestrictionsInOneQueryMixin:
+    """Wagtail's ``get_view_restrictions`` (the restrictions of this page and its ancestors) in one query
+    instead of two, or in none when the query that loaded the page already said there are none
+    (``view_restricted`` read with the lesson in ``CourseIndexPage.route``): Wagtail serves every page
+    through it."""
+
+    view_restricted = None  # True/False when read with the page in the same request
+
+    def get_view_restrictions(self):
+        if self.view_restricted is not None and not self.view_restricted:
+            return PageViewRestriction.objects.none()
+        pages = RawSQL(_view_restriction_pages_sql("%s", self.depth), [self.path] * self.depth)  # noqa: S611
+        return PageViewRestriction.objects.filter(page_id__in=pages)
 
 
 class CourseCategory(models.Model):
@@ -99,9 +140,7 @@ class CourseIndexPage(Page):
         if not path_components:
             return super().route(request, path_components)
         if len(path_components) == 3:  # course/module/lesson: the most requested pages, one query
-            lesson = LessonPage.objects.filter(
-                url_path=self.url_path + "/".join(path_components) + "/", path__startswith=self.path
-            ).first()
+            lesson = self._lesson_by_url_path(self.url_path + "/".join(path_components) + "/")
             if lesson is not None:
                 return lesson.route(request, [])
         prefixes = [
@@ -116,6 +155,9 @@ class CourseIndexPage(Page):
             if page is not None:
                 return page.specific.route(request, path_components[count:])
         raise Http404
+
+    def _lesson_by_url_path(self, url_path: str):
+        return lesson_by_url_path(url_path, below_path=self.path, depth=self.depth + 3)
 
     def get_context(self, request, *args, **kwargs):
         from courses import selectors
@@ -147,7 +189,7 @@ class CourseIndexPage(Page):
         return context
 
 
-class CoursePage(Page):
+class CoursePage(ViewRestrictionsInOneQueryMixin, Page):
     """A course: what it teaches, how many JP it carries and who may enrol how."""
 
     summary = models.TextField(
@@ -214,6 +256,12 @@ class CoursePage(Page):
         default=False,
         help_text=_("Tick to lock each module until the participant has completed the one before it."),
     )
+    # Names the current state of the pages below the course (titles, order, live, required flags).
+    # A fresh value (never an earlier one) is written by courses/signals.py whenever a page at, above
+    # or below the course is saved, published, unpublished, moved or deleted, in the same transaction;
+    # the cached outline structure is keyed by it (courses/completion.py), so every process sees a
+    # change at its next request. Read with the course row the request loads anyway.
+    outline_version = models.UUIDField(default=uuid.uuid4, editable=False)
 
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
@@ -288,7 +336,7 @@ class CoursePage(Page):
         return context
 
 
-class ModulePage(Page):
+class ModulePage(ViewRestrictionsInOneQueryMixin, Page):
     """A module of a course: an introduction and its lessons (and quizzes), in tree order."""
 
     intro = RichTextField(
@@ -321,7 +369,7 @@ class ModulePage(Page):
         return context
 
 
-class LessonPage(Page):
+class LessonPage(ViewRestrictionsInOneQueryMixin, Page):
     """A lesson (materi): a body of text, images, video and documents, and how it is completed."""
 
     body = StreamField(LessonBodyBlock(), blank=True, verbose_name=_("content"))

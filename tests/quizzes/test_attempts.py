@@ -368,3 +368,16 @@ def test_starting_a_quiz_marks_the_course_as_started(course_quiz):
     assert Enrolment.objects.get(user=learner, course=course).progress_status == "not_started"
     services.attempt_start(quiz=quiz, user=learner)
     assert Enrolment.objects.get(user=learner, course=course).progress_status == "in_progress"
+
+
+def test_the_periodic_process_closes_abandoned_attempts(course_quiz):
+    """``manage.py run_periodic`` (started by ``make run``; ``periodic`` in the Procfile) runs the closing job."""
+    _course, quiz, learner, _questions = course_quiz
+    quiz.time_limit_minutes = 5
+    quiz.save()
+    attempt = services.attempt_start(quiz=quiz, user=learner)
+    answer(attempt, learner, 1, q3=1)
+    Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - timedelta(minutes=3))
+    call_command("run_periodic", "--once", "--job", "quizzes.close_expired_attempts", stdout=io.StringIO())
+    attempt.refresh_from_db()
+    assert attempt.state == AttemptState.FINISHED and attempt.auto_submitted and attempt.raw_mark == 1

@@ -360,3 +360,28 @@ def test_the_quiz_page_submits_an_expired_attempt_when_the_learner_comes_back(cl
     attempt.refresh_from_db()
     assert attempt.state == AttemptState.FINISHED and attempt.auto_submitted
     assert "Lanjutkan percobaan" not in html and "Mulai percobaan baru" in html
+
+
+def test_the_course_page_shows_the_learners_grade_beside_the_quiz(client):
+    course, module = course_with_module()
+    quiz = quiz_page(module, [single_choice(), true_false()], shuffle_questions=False, pass_mark=Decimal("60"))
+    learner = enrolled_learner(course)
+    client.force_login(learner)
+
+    def quiz_entry() -> str:
+        html = client.get(course.url).content.decode()
+        items = re.findall(r'<li class="outline-item.*?</li>', html, flags=re.S)
+        return next(item for item in items if "Kuis Modul 1" in item)
+
+    assert "Nilai Anda" not in quiz_entry()  # nothing graded yet
+    attempt = start(client, quiz)
+    client.post(reverse("quiz_save", args=[attempt.pk]), {"seq": 1, "slots": [1, 2], "q1": 0, "q2": 0})
+    client.post(reverse("quiz_submit", args=[attempt.pk]))
+    entry = quiz_entry()
+    assert "Nilai Anda: 50, belum lulus" in entry and "Selesai" not in entry
+
+    attempt = start(client, quiz)
+    client.post(reverse("quiz_save", args=[attempt.pk]), {"seq": 1, "slots": [1, 2], "q1": 0, "q2": 1})
+    client.post(reverse("quiz_submit", args=[attempt.pk]))
+    entry = quiz_entry()
+    assert "Nilai Anda: 100" in entry and "belum lulus" not in entry and "Selesai" in entry
