@@ -21,24 +21,20 @@ class HomePage(Page):
     max_count = 1
 
     def route(self, request, path_components):
-        """Every page below the home page is a catalogue's (``subpage_types``): a lesson
-        (catalogue/course/module/lesson) is found in one query from here, anything else below a
-        catalogue in one query for the catalogue, instead of Wagtail's two per level."""
+        """Every page below the home page is a catalogue's (``subpage_types``): a catalogue is one query,
+        a lesson (catalogue/course/module/lesson) one, any other page two (``route_below``), instead of
+        Wagtail's two per level."""
         from courses.models import CourseIndexPage
-        from courses.models.pages import lesson_by_url_path
+        from courses.models.pages import route_below
 
-        if len(path_components) == 4:
-            lesson = lesson_by_url_path(
-                self.url_path + "/".join(path_components) + "/", below_path=self.path, depth=self.depth + 4
-            )
-            if lesson is not None:
-                return lesson.route(request, [])
-        if path_components:
+        if len(path_components) == 1:
             catalogue = CourseIndexPage.objects.filter(
                 path__startswith=self.path, depth=self.depth + 1, slug=path_components[0]
             ).first()
             if catalogue is not None:
-                return catalogue.route(request, path_components[1:])
+                return catalogue.route(request, [])
+        elif path_components:
+            return route_below(self, request, path_components, lesson_levels=4)
         return super().route(request, path_components)
 
     class Meta:

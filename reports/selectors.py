@@ -106,6 +106,18 @@ def in_unit(unit: UnitKerja | None, *, user_field: str = "user_id") -> Q:
     return Q(**{f"{user_field}__in": profiles.values("user_id")})
 
 
+def _in_scope_joined(rows: QuerySet, *, scope: Scope, unit: UnitKerja | None) -> QuerySet:
+    """Rows (with ``user`` and ``course_id``) joined to the learner's profile and unit, the scope and
+    ``unit`` applied on the joined unit: for listings that show the person anyway."""
+    rows = rows.filter(
+        scope.rows_by_unit(unit_field="user__asn_profile__unit", course_field="course_id"),
+        user__asn_profile__unit__isnull=False,
+    )
+    if unit is not None:
+        rows = rows.filter(user__asn_profile__unit__path__startswith=unit.path)
+    return rows
+
+
 def enrolments(
     *,
     scope: Scope,
@@ -126,12 +138,7 @@ def enrolments(
     database can walk the people in name order and stop after one page."""
     rows = Enrolment.objects.filter(status=EnrolmentStatus.ACTIVE, course__isnull=False)
     if joined:
-        rows = rows.filter(
-            scope.rows_by_unit(unit_field="user__asn_profile__unit", course_field="course_id"),
-            user__asn_profile__unit__isnull=False,
-        )
-        if unit is not None:
-            rows = rows.filter(user__asn_profile__unit__path__startswith=unit.path)
+        rows = _in_scope_joined(rows, scope=scope, unit=unit)
     else:
         rows = rows.filter(scope.rows(course_field="course_id"))
         if asn_only or unit is not None:
@@ -559,12 +566,7 @@ def quiz_results_base(
 
     rows = QuizResult.objects.filter(quiz__isnull=False)
     if joined:
-        rows = rows.filter(
-            scope.rows_by_unit(unit_field="user__asn_profile__unit", course_field="course_id"),
-            user__asn_profile__unit__isnull=False,
-        )
-        if unit is not None:
-            rows = rows.filter(user__asn_profile__unit__path__startswith=unit.path)
+        rows = _in_scope_joined(rows, scope=scope, unit=unit)
     else:
         rows = rows.filter(scope.rows(course_field="course_id"), in_unit(unit))
     if quiz is not None:

@@ -85,10 +85,33 @@ def lesson_by_url_path(url_path: str, *, below_path: str, depth: int):
     return next(iter(LessonPage.objects.raw(sql, [url_path, below_path + "%", depth])), None)
 
 
+def route_below(page, request, path_components: list[str], *, lesson_levels: int):
+    """Route ``path_components`` below ``page`` by URL path instead of Wagtail's two queries per level:
+    a lesson ``lesson_levels`` levels down (course/module/lesson below a catalogue), the most requested
+    page, in one query; any other page by finding the deepest existing prefix in one query, then letting
+    that page route the rest (HomePage.route and CourseIndexPage.route)."""
+    if len(path_components) == lesson_levels:
+        lesson = lesson_by_url_path(
+            page.url_path + "/".join(path_components) + "/", below_path=page.path, depth=page.depth + lesson_levels
+        )
+        if lesson is not None:
+            return lesson.route(request, [])
+    prefixes = [page.url_path + "/".join(path_components[:count]) + "/" for count in range(1, len(path_components) + 1)]
+    found = {
+        below.url_path: below
+        for below in Page.objects.filter(url_path__in=prefixes, path__startswith=page.path, depth__gt=page.depth)
+    }
+    for count in range(len(prefixes), 0, -1):
+        below = found.get(prefixes[count - 1])
+        if below is not None:
+            return below.specific.route(request, path_components[count:])
+    raise Http404
+
+
 class ViewRestrictionsInOneQueryMixin:
     """Wagtail's ``get_view_restrictions`` (the restrictions of this page and its ancestors) in one query
     instead of two, or in none when the query that loaded the page already said there are none
-    (``view_restricted`` read with the lesson in ``CourseIndexPage.route``): Wagtail serves every page
+    (``view_restricted`` read with the lesson in ``lesson_by_url_path``): Wagtail serves every page
     through it."""
 
     view_restricted = None  # True/False when read with the page in the same request
@@ -135,29 +158,9 @@ class CourseIndexPage(Page):
         verbose_name = _("course catalogue")
 
     def route(self, request, path_components):
-        """Find the page below the catalogue in one query by its URL path, instead of Wagtail's two
-        queries per level (course → module → lesson), then let that page route the rest."""
         if not path_components:
             return super().route(request, path_components)
-        if len(path_components) == 3:  # course/module/lesson: the most requested pages, one query
-            lesson = self._lesson_by_url_path(self.url_path + "/".join(path_components) + "/")
-            if lesson is not None:
-                return lesson.route(request, [])
-        prefixes = [
-            self.url_path + "/".join(path_components[:count]) + "/" for count in range(1, len(path_components) + 1)
-        ]
-        found = {
-            page.url_path: page
-            for page in Page.objects.filter(url_path__in=prefixes, path__startswith=self.path, depth__gt=self.depth)
-        }
-        for count in range(len(prefixes), 0, -1):
-            page = found.get(prefixes[count - 1])
-            if page is not None:
-                return page.specific.route(request, path_components[count:])
-        raise Http404
-
-    def _lesson_by_url_path(self, url_path: str):
-        return lesson_by_url_path(url_path, below_path=self.path, depth=self.depth + 3)
+        return route_below(self, request, path_components, lesson_levels=3)
 
     def get_context(self, request, *args, **kwargs):
         from courses import selectors
