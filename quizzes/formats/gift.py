@@ -303,7 +303,7 @@ def _tags(comments: str) -> list[str]:
     tags = []
     for raw in _TAGS.findall(comments):
         tag = " ".join(raw.replace("\\]", "]").split())
-        if tag and tag.casefold() not in {existing.casefold() for existing in tags}:
+        if tag and tag not in tags:
             tags.append(tag)
     return tags
 

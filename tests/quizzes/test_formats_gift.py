@@ -148,7 +148,11 @@ def test_comment_tags_become_tags():
         "::Asas::Asas pelayanan?{T}\n\n// [tag:lepas]\n\n::Kedua::Tanpa tag {F}\n\n::Ketiga::Teks\n// [tag:di-tengah]\n{T}"
     )
     assert problems == []
-    assert [draft.tags for _index, draft in drafts] == [["pelayanan", "ASN Jambi", "a]b"], [], ["di-tengah"]]
+    assert [draft.tags for _index, draft in drafts] == [
+        ["pelayanan", "ASN Jambi", "a]b", "Pelayanan"],
+        [],
+        ["di-tengah"],
+    ]
 
 
 @pytest.mark.django_db
