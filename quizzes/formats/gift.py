@@ -316,8 +316,12 @@ def parse(content: str) -> tuple[list[tuple[int, QuestionDraft]], list[Problem]]
     index = 0
     for block in split_blocks(content):
         if block.text.startswith("$CATEGORY:"):
-            category_path = moodle_category_path(block.text[len("$CATEGORY:") :].strip())
-            continue
+            first, _newline, rest = block.text.partition("\n")
+            category_path = moodle_category_path(first[len("$CATEGORY:") :].strip())
+            if not rest.strip():
+                continue
+            # No blank line after the category line: the rest is the first question of the category.
+            block = Block(text=rest.strip(), comments=block.comments, line=block.line + 1)
         index += 1
         try:
             draft = parse_question(block.text, category_path=category_path, comments=block.comments)

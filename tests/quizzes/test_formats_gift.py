@@ -211,6 +211,12 @@ def test_categories(line, path):
     assert drafts[0][1].category_path == path
 
 
+def test_a_question_right_below_the_category_line_is_still_a_question():
+    drafts, problems = gift.parse("$CATEGORY: $course$/top/Etika\n::Q::Teks {T}\n\n::R::Teks {F}")
+    assert problems == []
+    assert [(draft.name, draft.category_path) for _index, draft in drafts] == [("Q", ["Etika"]), ("R", ["Etika"])]
+
+
 MULTILINE = (
     "// Bank soal\n$CATEGORY: $course$/top/Etika\n\n::Nilai dasar::Manakah nilai dasar ASN\nmenurut UU 20/2023?\n{\n"
     "  =Berorientasi pelayanan#Benar\n  ~Loyal kepada atasan#Bukan\n  ~Kaya raya\n}\n\n::Benar salah::PPPK termasuk ASN.{TRUE}\n"
