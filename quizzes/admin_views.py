@@ -312,7 +312,11 @@ def export_questions(request):
         names = dict(QuestionCategory.objects.values_list("path", "name"))
         step = QuestionCategory.steplen
         paths = [
-            ([names[node.path[:end]] for end in range(step, len(node.path) + 1, step)], grouped.get(node.pk, []))
+            (
+                [names[node.path[:end]] for end in range(step, len(node.path) + 1, step)],
+                grouped.get(node.pk, []),
+                node.description,
+            )
             for node in categories
         ]
         response = HttpResponse(moodle_xml.export(paths), content_type="application/xml; charset=utf-8")

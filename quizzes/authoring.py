@@ -34,6 +34,7 @@ class QuestionDraft:
     options: list[OptionDraft] = field(default_factory=list)
     shuffle: bool = True
     case_sensitive: bool = False
+    ignore_spaces: bool = False
     correct_true: bool = True
     true_feedback: str = ""
     false_feedback: str = ""
@@ -41,7 +42,9 @@ class QuestionDraft:
     grader_info: str = ""
     tags: list[str] = field(default_factory=list)
     category_path: list[str] = field(default_factory=list)
+    category_description: str = ""  # of the category at category_path, set where that has none yet
     warnings: list[str] = field(default_factory=list)
+    source_line: int = 0  # where the question starts in the file (GIFT), for the import report
 
 
 @dataclass
@@ -51,6 +54,7 @@ class Problem:
     index: int
     name: str
     reason: str
+    line: int = 0  # where the question starts in the file, when the format has lines
 
 
 def plain_to_html(text: str) -> str:
@@ -140,6 +144,7 @@ def save_draft(draft: QuestionDraft, *, category: QuestionCategory, user=None) -
         general_feedback=draft.general_feedback,
         shuffle_options=draft.shuffle,
         case_sensitive=draft.case_sensitive,
+        ignore_spaces=draft.ignore_spaces,
         correct_true=draft.correct_true,
         true_feedback=draft.true_feedback,
         false_feedback=draft.false_feedback,
@@ -158,6 +163,9 @@ def save_draft(draft: QuestionDraft, *, category: QuestionCategory, user=None) -
         )
         for index, option in enumerate(draft.options)
     ]
+    if draft.category_description and not category.description:
+        category.description = draft.category_description
+        category.save(update_fields=["description"])
     if draft.tags:
         question.tags.set([tag.strip()[:100] for tag in draft.tags if tag.strip()])
     question.save()

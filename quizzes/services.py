@@ -555,14 +555,18 @@ def questions_import(*, filename: str, content: bytes, category, user=None) -> I
         for index, draft in drafts:
             reasons = authoring.draft_problems(draft)
             if reasons:
-                report.problems.append(authoring.Problem(index=index, name=draft.name, reason=" ".join(reasons)))
+                report.problems.append(
+                    authoring.Problem(index=index, name=draft.name, reason=" ".join(reasons), line=draft.source_line)
+                )
                 continue
             try:
                 with transaction.atomic():
                     target = authoring.category_below(category, draft.category_path)
                     question = authoring.save_draft(draft, category=target, user=user)
             except (ValueError, ArithmeticError, IntegrityError) as exc:
-                report.problems.append(authoring.Problem(index=index, name=draft.name, reason=str(exc)))
+                report.problems.append(
+                    authoring.Problem(index=index, name=draft.name, reason=str(exc), line=draft.source_line)
+                )
                 continue
             report.created.append((index, question, draft.warnings))
     report.problems.sort(key=lambda problem: problem.index)
