@@ -227,16 +227,28 @@ def inspect_package(upload) -> PackagePlan:
 
 
 def _inspect_archive(archive: zipfile.ZipFile) -> PackagePlan:
-    errors: list[str] = []
     try:
         members = archive.infolist()
     except (zipfile.BadZipFile, OSError) as exc:  # pragma: no cover - infolist is read at open
         raise PackageRefused(
             [_("The file is not a valid H5P package: it cannot be opened as a ZIP archive (.h5p).")]
         ) from exc
+    files = _check_archive_safety(members)
+    visible = [info for info in files if not HIDDEN_SEGMENT.search(info.filename)]
+    errors = _check_file_types(visible)
+    digests = _check_integrity(archive, visible, errors)
+    by_name = {info.filename: info for info in visible}
+    h5p_json, main_library, dependencies = _read_package_definition(archive, by_name, errors)
+    libraries = _resolve_libraries(archive, by_name, dependencies, digests, errors)
+    if errors:
+        raise PackageRefused(errors)
+    return _package_plan(h5p_json, main_library, by_name, libraries)
 
-    # 1. Safety of the archive as a whole: these are checked on the central directory, so a bomb
-    #    or a traversal is refused before any member is decompressed.
+
+def _check_archive_safety(members: list[zipfile.ZipInfo]) -> list[zipfile.ZipInfo]:
+    """Phase 1: the archive as a whole, from the central directory only, so a bomb or a traversal
+    is refused before any member is decompressed. Returns the file members (not folders)."""
+    errors: list[str] = []
     files = [info for info in members if not info.is_dir()]
     unsafe = sorted({info.filename for info in members if _unsafe_name(info.filename)})
     if unsafe:
@@ -273,6 +285,16 @@ def _inspect_archive(archive: zipfile.ZipFile) -> PackagePlan:
             _("The package unpacks to %(size)s; at most %(limit)s is allowed.")
             % {"size": _size(unpacked), "limit": _size(limit("H5P_MAX_UNPACKED_BYTES"))}
         )
+    bomb = _zip_bomb_error(files, unpacked)
+    if bomb:
+        errors.append(bomb)
+    if errors:
+        # Nothing below is safe to do with such an archive.
+        raise PackageRefused(errors)
+    return files
+
+
+def _zip_bomb_error(files: list[zipfile.ZipInfo], unpacked: int) -> str | None:
     ratio_limit = limit("H5P_MAX_COMPRESSION_RATIO")
     bombs = []
     for info in files:
@@ -283,41 +305,39 @@ def _inspect_archive(archive: zipfile.ZipFile) -> PackagePlan:
     packed = sum(info.compress_size for info in files)
     if not bombs and unpacked >= limit("H5P_RATIO_MIN_BYTES") and unpacked / max(packed, 1) > ratio_limit:
         bombs.append(_("the whole package (%(ratio)d×)") % {"ratio": unpacked / max(packed, 1)})
-    if bombs:
-        errors.append(
-            _(
-                "The package is compressed far more than real content ever is (more than %(limit)d times), "
-                "which is how a zip bomb looks: %(names)s."
-            )
-            % {"limit": ratio_limit, "names": ", ".join(bombs[:10])}
-        )
-    if errors:
-        # Nothing below is safe to do with such an archive.
-        raise PackageRefused(errors)
+    if not bombs:
+        return None
+    return _(
+        "The package is compressed far more than real content ever is (more than %(limit)d times), "
+        "which is how a zip bomb looks: %(names)s."
+    ) % {"limit": ratio_limit, "names": ", ".join(bombs[:10])}
 
-    visible = [info for info in files if not HIDDEN_SEGMENT.search(info.filename)]
 
-    # 2. File types: H5P's whitelist, every offending file by name (reported with the checks below).
+def _check_file_types(visible: list[zipfile.ZipInfo]) -> list[str]:
+    """Phase 2: H5P's whitelist, every offending file by name (reported with the later checks)."""
     refused_types = []
     for info in visible:
         name = info.filename
         allowed = CONTENT_EXTENSIONS if name.startswith("content/") or "/" not in name else LIBRARY_EXTENSIONS
         if _extension(name) not in allowed:
             refused_types.append(name)
-    if refused_types:
-        errors.append(
-            ngettext(
-                "This file has a type H5P does not allow: %(names)s.",
-                "These files have types H5P does not allow: %(names)s.",
-                len(refused_types),
-            )
-            % {"names": ", ".join(refused_types[:20]) + (" …" if len(refused_types) > 20 else "")}
-            + " "
-            + _("Allowed types: %(types)s.") % {"types": ", ".join(sorted(LIBRARY_EXTENSIONS))}
+    if not refused_types:
+        return []
+    return [
+        ngettext(
+            "This file has a type H5P does not allow: %(names)s.",
+            "These files have types H5P does not allow: %(names)s.",
+            len(refused_types),
         )
+        % {"names": ", ".join(refused_types[:20]) + (" …" if len(refused_types) > 20 else "")}
+        + " "
+        + _("Allowed types: %(types)s.") % {"types": ", ".join(sorted(LIBRARY_EXTENSIONS))}
+    ]
 
-    # 3. Integrity: every member must decompress to its declared size with a matching CRC.
-    #    Declared sizes were bounded above, so this reads at most the unpacked limit.
+
+def _check_integrity(archive: zipfile.ZipFile, visible: list[zipfile.ZipInfo], errors: list[str]) -> dict[str, str]:
+    """Phase 3: every member must decompress to its declared size with a matching CRC; returns each
+    member's SHA-256. Declared sizes were bounded in phase 1, so this reads at most the unpacked limit."""
     digests: dict[str, str] = {}
     corrupt = []
     for info in visible:
@@ -336,10 +356,14 @@ def _inspect_archive(archive: zipfile.ZipFile) -> PackagePlan:
             % {"names": ", ".join(corrupt[:10])}
         )
         raise PackageRefused(errors)
+    return digests
 
-    by_name = {info.filename: info for info in visible}
 
-    # 4. H5P structure: h5p.json naming mainLibrary and preloadedDependencies, content/content.json.
+def _read_package_definition(
+    archive: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo], errors: list[str]
+) -> tuple[dict | None, str, list[str]]:
+    """Phase 4: h5p.json naming mainLibrary and preloadedDependencies, and content/content.json.
+    Returns h5p.json, the main library's machine name and the dependency keys it lists."""
     h5p_json = None
     if "h5p.json" not in by_name:
         errors.append(
@@ -385,14 +409,29 @@ def _inspect_archive(archive: zipfile.ZipFile) -> PackagePlan:
                 _("h5p.json names %(library)s as its main library but does not list it among its dependencies.")
                 % {"library": main_library}
             )
+    return h5p_json, main_library, dependencies
 
-    # 5. Libraries: every library the content needs, and every library those need, must be in the
-    #    package with a library.json that matches its folder.
+
+def _library_folders(by_name: dict[str, zipfile.ZipInfo]) -> dict[str, dict[str, zipfile.ZipInfo]]:
+    """Top-level folders other than ``content``: folder → {path inside the folder → member}."""
     folders: dict[str, dict[str, zipfile.ZipInfo]] = {}
     for name, info in by_name.items():
         if "/" in name and not name.startswith("content/"):
             folder, rest = name.split("/", 1)
             folders.setdefault(folder, {})[rest] = info
+    return folders
+
+
+def _resolve_libraries(
+    archive: zipfile.ZipFile,
+    by_name: dict[str, zipfile.ZipInfo],
+    dependencies: list[str],
+    digests: dict[str, str],
+    errors: list[str],
+) -> dict[str, LibraryPlan]:
+    """Phase 5: every library the content needs, and every library those need, must be in the
+    package with a library.json that matches its folder."""
+    folders = _library_folders(by_name)
     libraries: dict[str, LibraryPlan] = {}
     missing: list[str] = []
     queue = list(dependencies)
@@ -425,16 +464,8 @@ def _inspect_archive(archive: zipfile.ZipFile) -> PackagePlan:
             files=folders[folder],
             definition=definition,
         )
-        for asset in list(definition.get("preloadedJs") or []) + list(definition.get("preloadedCss") or []):
-            path = asset.get("path") if isinstance(asset, dict) else None
-            if not isinstance(path, str) or posixpath.normpath(path) not in library.files:
-                errors.append(
-                    _("Library %(library)s needs the file %(path)s, which is not in the package.")
-                    % {"library": key, "path": path}
-                )
-        library.digest = hashlib.sha256(
-            "\n".join(f"{rest}:{digests[info.filename]}" for rest, info in sorted(library.files.items())).encode()
-        ).hexdigest()
+        _check_library_assets(library, key, errors)
+        library.digest = _library_digest(library, digests)
         libraries[key] = library
         for dependency in definition.get("preloadedDependencies") or []:
             dependency_key = _dependency_key(dependency)
@@ -445,19 +476,40 @@ def _inspect_archive(archive: zipfile.ZipFile) -> PackagePlan:
             else:
                 queue.append(dependency_key)
     if missing:
-        errors.append(
-            _(
-                "The package does not contain the libraries it needs: %(names)s. It was probably exported without "
-                "its libraries. Export it again with libraries: in Lumi, open the content and choose File → Export "
-                'with the H5P (.h5p) format; in Moodle, WordPress or Drupal use the "Reuse" → "Download as an '
-                '.h5p file" button. A complete file holds, next to the content folder, one folder per library, '
-                "named like H5P.MultiChoice-1.16."
-            )
-            % {"names": ", ".join(missing)}
-        )
-    if errors:
-        raise PackageRefused(errors)
+        errors.append(_missing_libraries_error(missing))
+    return libraries
 
+
+def _check_library_assets(library: LibraryPlan, key: str, errors: list[str]) -> None:
+    definition = library.definition
+    for asset in list(definition.get("preloadedJs") or []) + list(definition.get("preloadedCss") or []):
+        path = asset.get("path") if isinstance(asset, dict) else None
+        if not isinstance(path, str) or posixpath.normpath(path) not in library.files:
+            errors.append(
+                _("Library %(library)s needs the file %(path)s, which is not in the package.")
+                % {"library": key, "path": path}
+            )
+
+
+def _library_digest(library: LibraryPlan, digests: dict[str, str]) -> str:
+    return hashlib.sha256(
+        "\n".join(f"{rest}:{digests[info.filename]}" for rest, info in sorted(library.files.items())).encode()
+    ).hexdigest()
+
+
+def _missing_libraries_error(missing: list[str]) -> str:
+    return _(
+        "The package does not contain the libraries it needs: %(names)s. It was probably exported without "
+        "its libraries. Export it again with libraries: in Lumi, open the content and choose File → Export "
+        'with the H5P (.h5p) format; in Moodle, WordPress or Drupal use the "Reuse" → "Download as an '
+        '.h5p file" button. A complete file holds, next to the content folder, one folder per library, '
+        "named like H5P.MultiChoice-1.16."
+    ) % {"names": ", ".join(missing)}
+
+
+def _package_plan(
+    h5p_json: dict, main_library: str, by_name: dict[str, zipfile.ZipInfo], libraries: dict[str, LibraryPlan]
+) -> PackagePlan:
     content_files = {name: info for name, info in by_name.items() if name == "h5p.json" or name.startswith("content/")}
     title = h5p_json.get("title") if isinstance(h5p_json.get("title"), str) else ""
     return PackagePlan(
