@@ -36,61 +36,28 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-# H5P's default whitelist (H5PCore::$defaultContentWhitelist), for content files and libraries.
-CONTENT_EXTENSIONS = frozenset(
-    [
-        "json",
-        "png",
-        "jpg",
-        "jpeg",
-        "gif",
-        "bmp",
-        "tif",
-        "tiff",
-        "svg",
-        "eot",
-        "ttf",
-        "woff",
-        "woff2",
-        "otf",
-        "webm",
-        "mp4",
-        "ogg",
-        "mp3",
-        "m4a",
-        "wav",
-        "txt",
-        "pdf",
-        "rtf",
-        "doc",
-        "docx",
-        "xls",
-        "xlsx",
-        "ppt",
-        "pptx",
-        "odt",
-        "ods",
-        "odp",
-        "xml",
-        "csv",
-        "diff",
-        "patch",
-        "swf",
-        "md",
-        "textile",
-        "vtt",
-        "webvtt",
-        "gltf",
-        "glb",
-    ]
+# H5P's default whitelists (H5PCore::$defaultContentWhitelist and $defaultLibraryWhitelistExtras of
+# h5p-php-library, since 2024): SVG and XML may carry script, so content may no longer hold them;
+# libraries (fonts, icons) may.
+H5P_CONTENT_WHITELIST = (
+    "json png jpg jpeg gif bmp tif tiff eot ttf woff woff2 otf webm mp4 ogg mp3 m4a wav txt pdf rtf doc docx "
+    "xls xlsx ppt pptx odt ods odp csv diff patch swf md textile vtt webvtt gltf glb"
 )
-# H5PCore::$defaultLibraryWhitelistExtras: libraries may also carry code and styles.
-LIBRARY_EXTENSIONS = CONTENT_EXTENSIONS | {"js", "css"}
+CONTENT_EXTENSIONS = frozenset(H5P_CONTENT_WHITELIST.split())
+LIBRARY_EXTENSIONS = CONTENT_EXTENSIONS | {"js", "css", "svg", "xml"}
+# Types refused in content that real exports from before 2024 may still hold: the message says why.
+SCRIPTABLE_EXTENSIONS = frozenset({"svg", "xml"})
 
 # H5P skips (does not extract) any file or folder whose name starts with "." or "_"
 # (__MACOSX/, .DS_Store, ...); so do we, after the safety checks.
 HIDDEN_SEGMENT = re.compile(r"(^|/)[._]")
-MACHINE_NAME = re.compile(r"^[A-Za-z][\w.-]*$")
+# H5P's schemas (H5PValidator::$h5pRequired, $libraryRequired): a machine name of letters, digits,
+# "_", "-" and "."; versions of 1–5 digits, which h5p.json files write as numbers or as strings.
+MACHINE_NAME = re.compile(r"[\w.-]{1,255}", re.ASCII)
+VERSION = re.compile(r"[0-9]{1,5}", re.ASCII)
+# The JSON files the checks parse; each is bounded in size before it is read, and in depth.
+CONTENT_JSON = "content/content.json"
+DEFINITION_JSON = frozenset({"library.json", "semantics.json"})
 
 CHUNK_SIZE = 64 * 1024
 SPOOL_LIMIT = 8 * 1024 * 1024
@@ -105,6 +72,13 @@ def limit(name: str) -> int:
         "H5P_MAX_COMPRESSION_RATIO": 100,
         # Small files (JSON, SVG) compress far better than media; only big ones can be bombs.
         "H5P_RATIO_MIN_BYTES": 1024 * 1024,
+        # Real content.json files are well under 1 MB; a parsed JSON file takes several times its
+        # size in memory, so these bound what one upload can cost a worker.
+        "H5P_MAX_CONTENT_JSON_BYTES": 5 * 1024 * 1024,
+        # h5p.json, library.json and semantics.json (real ones: a few KB to 40 KB).
+        "H5P_MAX_DEFINITION_JSON_BYTES": 1024 * 1024,
+        # PHP's json_decode, which H5P uses, stops at 512 levels; real packages nest about 25.
+        "H5P_MAX_JSON_DEPTH": 512,
     }
     return int(getattr(settings, name, defaults[name]))
 
@@ -115,6 +89,24 @@ class PackageRefused(Exception):
     def __init__(self, errors: list[str]):
         super().__init__("; ".join(errors))
         self.errors = errors
+
+
+@dataclass(frozen=True)
+class LibraryRef:
+    """A library as a dependency names it: machine name and major.minor version."""
+
+    machine_name: str
+    major: int
+    minor: int
+
+    @property
+    def key(self) -> str:
+        """The folder name the player asks for: ``H5P.MultiChoice-1.16``."""
+        return f"{self.machine_name}-{self.major}.{self.minor}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.machine_name} {self.major}.{self.minor}"
 
 
 @dataclass
@@ -144,18 +136,12 @@ class PackagePlan:
 
     h5p_json: dict
     main_library: str
+    main_library_label: str  # "H5P.MultiChoice 1.16"
     title: str
     content_files: dict[str, zipfile.ZipInfo]  # "h5p.json", "content/..." → member
     libraries: dict[str, LibraryPlan]  # key → library
     file_count: int
     unpacked_bytes: int
-
-    @property
-    def main_library_label(self) -> str:
-        for dependency in self.h5p_json.get("preloadedDependencies", []):
-            if dependency.get("machineName") == self.main_library:
-                return f"{self.main_library} {dependency.get('majorVersion')}.{dependency.get('minorVersion')}"
-        return self.main_library
 
 
 def _size(nbytes: int) -> str:
@@ -179,20 +165,104 @@ def _extension(name: str) -> str:
     return base.rsplit(".", 1)[-1].lower() if "." in base else ""
 
 
-def _dependency_key(dependency) -> str | None:
-    if not isinstance(dependency, dict):
+def _version(value) -> int | None:
+    """A version number as H5P's schema allows it: 1–5 digits, as a JSON number or a string."""
+    if isinstance(value, bool):
         return None
-    machine = dependency.get("machineName")
-    major, minor = dependency.get("majorVersion"), dependency.get("minorVersion")
-    if not isinstance(machine, str) or not MACHINE_NAME.match(machine):
-        return None
-    if not isinstance(major, int) or not isinstance(minor, int) or isinstance(major, bool) or isinstance(minor, bool):
-        return None
-    return f"{machine}-{major}.{minor}"
+    if isinstance(value, int):
+        return value if 0 <= value <= 99999 else None
+    if isinstance(value, str) and VERSION.fullmatch(value):
+        return int(value)
+    return None
 
 
-def _read_json(archive: zipfile.ZipFile, info: zipfile.ZipInfo):
-    return json.loads(archive.read(info).decode("utf-8-sig"))
+def _library_ref(entry) -> LibraryRef | None:
+    """A dependency entry (``{"machineName", "majorVersion", "minorVersion"}``), or None if invalid."""
+    if not isinstance(entry, dict):
+        return None
+    machine = entry.get("machineName")
+    major, minor = _version(entry.get("majorVersion")), _version(entry.get("minorVersion"))
+    if not isinstance(machine, str) or not MACHINE_NAME.fullmatch(machine) or major is None or minor is None:
+        return None
+    return LibraryRef(machine, major, minor)
+
+
+def _shown(value, length: int = 120) -> str:
+    """A JSON value as a trainer can read it in a message, cut to ``length`` characters."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def _is_parsed_json(name: str) -> bool:
+    if name in {"h5p.json", CONTENT_JSON}:
+        return True
+    parts = name.split("/")
+    return len(parts) == 2 and parts[0] != "content" and parts[1] in DEFINITION_JSON
+
+
+def _json_size_limit(name: str) -> str:
+    return "H5P_MAX_CONTENT_JSON_BYTES" if name == CONTENT_JSON else "H5P_MAX_DEFINITION_JSON_BYTES"
+
+
+# A JSON string (escapes included) or a bracket: strings are skipped whole, so brackets inside them
+# do not count.
+JSON_NESTING_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
+
+
+def _nesting_exceeds(text: str, max_depth: int) -> bool:
+    """Whether ``text`` opens more than ``max_depth`` lists/objects inside each other, found without
+    parsing it (the parser recurses once per level, so a deep file must never reach it)."""
+    depth = 0
+    for match in JSON_NESTING_TOKEN.finditer(text):
+        token = match.group()
+        if token in ("[", "{"):
+            depth += 1
+            if depth > max_depth:
+                return True
+        elif token in ("]", "}"):
+            depth -= 1
+    return False
+
+
+class _Invalid:
+    """Marks a JSON file that could not be used (the reason is already among the errors)."""
+
+
+INVALID = _Invalid()
+
+
+def _read_json(archive: zipfile.ZipFile, info: zipfile.ZipInfo, errors: list[str]):
+    """Parse one of the package's JSON files; on failure add a reason naming the file, return INVALID.
+
+    Its size was bounded in phase 1 (from the ZIP directory, and ``ZipFile.open`` never returns
+    more than the declared size)."""
+    name = info.filename
+    try:
+        text = archive.read(info).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        errors.append(_("%(name)s is not valid JSON: it is not UTF-8 text.") % {"name": name})
+        return INVALID
+    max_depth = limit("H5P_MAX_JSON_DEPTH")
+    if _nesting_exceeds(text, max_depth):
+        errors.append(_nesting_error(name, max_depth))
+        return INVALID
+    try:
+        return json.loads(text)
+    except RecursionError:  # pragma: no cover - the nesting check above refuses such files first
+        errors.append(_nesting_error(name, max_depth))
+    except json.JSONDecodeError as exc:
+        errors.append(
+            _("%(name)s is not valid JSON (line %(line)d, column %(column)d). Export the content again.")
+            % {"name": name, "line": exc.lineno, "column": exc.colno}
+        )
+    return INVALID
+
+
+def _nesting_error(name: str, max_depth: int) -> str:
+    return _(
+        "%(name)s nests lists and objects more than %(limit)d levels deep; real H5P content never does. "
+        "The file is damaged or was made to overload the server: export the content again."
+    ) % {"name": name, "limit": max_depth}
 
 
 def _open_archive(upload):
@@ -238,11 +308,11 @@ def _inspect_archive(archive: zipfile.ZipFile) -> PackagePlan:
     errors = _check_file_types(visible)
     digests = _check_integrity(archive, visible, errors)
     by_name = {info.filename: info for info in visible}
-    h5p_json, main_library, dependencies = _read_package_definition(archive, by_name, errors)
+    h5p_json, main, dependencies = _read_package_definition(archive, by_name, errors)
     libraries = _resolve_libraries(archive, by_name, dependencies, digests, errors)
-    if errors:
+    if errors or h5p_json is None or main is None:
         raise PackageRefused(errors)
-    return _package_plan(h5p_json, main_library, by_name, libraries)
+    return _package_plan(h5p_json, main, by_name, libraries)
 
 
 def _check_archive_safety(members: list[zipfile.ZipInfo]) -> list[zipfile.ZipInfo]:
@@ -288,6 +358,7 @@ def _check_archive_safety(members: list[zipfile.ZipInfo]) -> list[zipfile.ZipInf
     bomb = _zip_bomb_error(files, unpacked)
     if bomb:
         errors.append(bomb)
+    errors.extend(_json_size_errors(files))
     if errors:
         # Nothing below is safe to do with such an archive.
         raise PackageRefused(errors)
@@ -313,26 +384,79 @@ def _zip_bomb_error(files: list[zipfile.ZipInfo], unpacked: int) -> str | None:
     ) % {"limit": ratio_limit, "names": ", ".join(bombs[:10])}
 
 
+def _json_size_errors(files: list[zipfile.ZipInfo]) -> list[str]:
+    """The JSON files the checks parse, bounded by their declared size before any is read."""
+    errors = []
+    for info in files:
+        name = info.filename
+        if not _is_parsed_json(name) or HIDDEN_SEGMENT.search(name):
+            continue
+        size_limit = limit(_json_size_limit(name))
+        if info.file_size <= size_limit:
+            continue
+        if name == CONTENT_JSON:
+            errors.append(
+                _(
+                    "content/content.json is %(size)s; at most %(limit)s is allowed. Content this large usually "
+                    "holds pasted images or very long texts: add images as image files in the H5P editor, or "
+                    "split the content into several H5P items."
+                )
+                % {"size": _size(info.file_size), "limit": _size(size_limit)}
+            )
+        else:
+            errors.append(
+                _("%(name)s is %(size)s; at most %(limit)s is allowed for this file.")
+                % {"name": name, "size": _size(info.file_size), "limit": _size(size_limit)}
+            )
+    return errors
+
+
 def _check_file_types(visible: list[zipfile.ZipInfo]) -> list[str]:
-    """Phase 2: H5P's whitelist, every offending file by name (reported with the later checks)."""
-    refused_types = []
+    """Phase 2: H5P's whitelists (content, libraries), every offending file by name; reported with
+    the later checks. Like H5P, the extension is compared in lower case (``FOTO.JPG`` is a jpg)."""
+    refused_content, refused_library = [], []
     for info in visible:
         name = info.filename
-        allowed = CONTENT_EXTENSIONS if name.startswith("content/") or "/" not in name else LIBRARY_EXTENSIONS
-        if _extension(name) not in allowed:
-            refused_types.append(name)
-    if not refused_types:
-        return []
-    return [
-        ngettext(
-            "This file has a type H5P does not allow: %(names)s.",
-            "These files have types H5P does not allow: %(names)s.",
-            len(refused_types),
+        if name.startswith("content/") or "/" not in name:
+            if _extension(name) not in CONTENT_EXTENSIONS:
+                refused_content.append(name)
+        elif _extension(name) not in LIBRARY_EXTENSIONS:
+            refused_library.append(name)
+    errors = []
+    if refused_content:
+        errors.append(
+            ngettext(
+                "This content file has a type H5P does not allow in content: %(names)s.",
+                "These content files have types H5P does not allow in content: %(names)s.",
+                len(refused_content),
+            )
+            % {"names": _names(refused_content)}
+            + " "
+            + _("Allowed in content: %(types)s.") % {"types": ", ".join(sorted(CONTENT_EXTENSIONS))}
         )
-        % {"names": ", ".join(refused_types[:20]) + (" …" if len(refused_types) > 20 else "")}
-        + " "
-        + _("Allowed types: %(types)s.") % {"types": ", ".join(sorted(LIBRARY_EXTENSIONS))}
-    ]
+        if any(_extension(name) in SCRIPTABLE_EXTENSIONS for name in refused_content):
+            errors.append(
+                _(
+                    "SVG and XML files can carry scripts, so H5P no longer accepts them as content: "
+                    "in the H5P editor, replace such images with PNG or JPG files and export again."
+                )
+            )
+    if refused_library:
+        errors.append(
+            ngettext(
+                "This library file has a type H5P does not allow: %(names)s.",
+                "These library files have types H5P does not allow: %(names)s.",
+                len(refused_library),
+            )
+            % {"names": _names(refused_library)}
+            + " "
+            + _("Allowed in libraries: %(types)s.") % {"types": ", ".join(sorted(LIBRARY_EXTENSIONS))}
+        )
+    return errors
+
+
+def _names(names: list[str], shown: int = 20) -> str:
+    return ", ".join(names[:shown]) + (" …" if len(names) > shown else "")
 
 
 def _check_integrity(archive: zipfile.ZipFile, visible: list[zipfile.ZipInfo], errors: list[str]) -> dict[str, str]:
@@ -361,55 +485,86 @@ def _check_integrity(archive: zipfile.ZipFile, visible: list[zipfile.ZipInfo], e
 
 def _read_package_definition(
     archive: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo], errors: list[str]
-) -> tuple[dict | None, str, list[str]]:
+) -> tuple[dict | None, LibraryRef | None, list[LibraryRef]]:
     """Phase 4: h5p.json naming mainLibrary and preloadedDependencies, and content/content.json.
-    Returns h5p.json, the main library's machine name and the dependency keys it lists."""
+    Returns h5p.json, the main library and the libraries the content needs."""
     h5p_json = None
     if "h5p.json" not in by_name:
-        errors.append(
-            _(
-                "h5p.json is missing at the root of the package, so this is not an H5P file. "
-                "Export the content again as an .h5p file from Lumi or another H5P editor."
-            )
-        )
+        errors.append(_missing_h5p_json_error(by_name))
     else:
-        try:
-            h5p_json = _read_json(archive, by_name["h5p.json"])
-        except (ValueError, UnicodeDecodeError):
-            errors.append(_("h5p.json is not valid JSON."))
-        else:
-            if not isinstance(h5p_json, dict):
-                errors.append(_("h5p.json is not valid: it must be a JSON object."))
-                h5p_json = None
-    if "content/content.json" not in by_name:
+        h5p_json = _read_json(archive, by_name["h5p.json"], errors)
+        if h5p_json is INVALID:
+            h5p_json = None
+        elif not isinstance(h5p_json, dict):
+            errors.append(_("h5p.json is not valid: it must be a JSON object."))
+            h5p_json = None
+    if CONTENT_JSON not in by_name:
         errors.append(_("content/content.json is missing: the package has no content. Export it again."))
     else:
-        try:
-            json.loads(archive.read(by_name["content/content.json"]).decode("utf-8-sig"))
-        except (ValueError, UnicodeDecodeError):
-            errors.append(_("content/content.json is not valid JSON."))
+        _read_json(archive, by_name[CONTENT_JSON], errors)  # parsed to check it; the player reads it
+    if h5p_json is None:
+        return None, None, []
 
-    main_library = ""
-    dependencies: list[str] = []
-    if h5p_json is not None:
-        main_library = h5p_json.get("mainLibrary")
-        preloaded = h5p_json.get("preloadedDependencies")
-        if not isinstance(main_library, str) or not main_library:
-            errors.append(_("h5p.json does not name its main library (mainLibrary)."))
-            main_library = ""
-        if not isinstance(preloaded, list) or not preloaded:
-            errors.append(_("h5p.json does not list the libraries it needs (preloadedDependencies)."))
-            preloaded = []
-        keys = [_dependency_key(dependency) for dependency in preloaded]
-        if any(key is None for key in keys):
-            errors.append(_("h5p.json lists a library without a valid machineName, majorVersion and minorVersion."))
-        dependencies = [key for key in keys if key]
-        if main_library and not any(key.rsplit("-", 1)[0] == main_library for key in dependencies):
-            errors.append(
-                _("h5p.json names %(library)s as its main library but does not list it among its dependencies.")
-                % {"library": main_library}
+    main_name = h5p_json.get("mainLibrary")
+    if not isinstance(main_name, str) or not main_name:
+        errors.append(_("h5p.json does not name its main library (mainLibrary)."))
+        main_name = ""
+    preloaded = h5p_json.get("preloadedDependencies")
+    if not isinstance(preloaded, list) or not preloaded:
+        errors.append(_("h5p.json does not list the libraries it needs (preloadedDependencies)."))
+        preloaded = []
+    # dynamicDependencies are loaded on demand; H5P requires them in the package all the same.
+    dynamic = h5p_json.get("dynamicDependencies")
+    dependencies = _dependency_refs(preloaded + (dynamic if isinstance(dynamic, list) else []), "h5p.json", errors)
+    main = next((ref for ref in _dependency_refs(preloaded, "", []) if ref.machine_name == main_name), None)
+    if main_name and main is None:
+        errors.append(
+            _(
+                "h5p.json names %(library)s as its main library but does not list it among its dependencies "
+                "(preloadedDependencies lists: %(listed)s)."
             )
-    return h5p_json, main_library, dependencies
+            % {
+                "library": main_name,
+                "listed": ", ".join(ref.label for ref in _dependency_refs(preloaded, "", [])) or "–",
+            }
+        )
+    return h5p_json, main, dependencies
+
+
+def _dependency_refs(entries: list, source: str, errors: list[str]) -> list[LibraryRef]:
+    """The valid entries of a dependency list; the invalid ones are named in one reason."""
+    refs, invalid = [], []
+    for entry in entries:
+        ref = _library_ref(entry)
+        if ref is None:
+            invalid.append(_shown(entry))
+        else:
+            refs.append(ref)
+    if invalid and source:
+        errors.append(
+            _(
+                "%(file)s lists a library H5P cannot read (each needs a machineName, and a majorVersion and "
+                "minorVersion of 1 to 5 digits): %(entries)s."
+            )
+            % {"file": source, "entries": "; ".join(invalid[:5])}
+        )
+    return refs
+
+
+def _missing_h5p_json_error(by_name: dict[str, zipfile.ZipInfo]) -> str:
+    # A package unzipped and zipped again as a folder ("Compress" on macOS, "Send to" on Windows)
+    # holds everything one folder down.
+    wrapped = sorted(name.split("/", 1)[0] for name in by_name if name.count("/") == 1 and name.endswith("/h5p.json"))
+    if wrapped:
+        return _(
+            "h5p.json is not at the top of the package but inside the folder %(folder)s: the package was "
+            "unzipped and zipped again as a folder. Upload the .h5p file exactly as the H5P editor exported it, "
+            "or zip the contents of that folder, not the folder itself."
+        ) % {"folder": wrapped[0]}
+    return _(
+        "h5p.json is missing at the root of the package, so this is not an H5P file. "
+        "Export the content again as an .h5p file from Lumi or another H5P editor."
+    )
 
 
 def _library_folders(by_name: dict[str, zipfile.ZipInfo]) -> dict[str, dict[str, zipfile.ZipInfo]]:
@@ -425,69 +580,112 @@ def _library_folders(by_name: dict[str, zipfile.ZipInfo]) -> dict[str, dict[str,
 def _resolve_libraries(
     archive: zipfile.ZipFile,
     by_name: dict[str, zipfile.ZipInfo],
-    dependencies: list[str],
+    dependencies: list[LibraryRef],
     digests: dict[str, str],
     errors: list[str],
 ) -> dict[str, LibraryPlan]:
-    """Phase 5: every library the content needs, and every library those need, must be in the
-    package with a library.json that matches its folder."""
+    """Phase 5: every library the content needs, and every library those need (preloaded and
+    dynamic dependencies, recursively), must be in the package with a library.json that matches.
+
+    A library's folder is named ``<machineName>-<major>.<minor>`` or just ``<machineName>``, as
+    H5P allows. Editor dependencies are not followed: the player never loads them, and h5p.org
+    exports often leave them out."""
     folders = _library_folders(by_name)
     libraries: dict[str, LibraryPlan] = {}
     missing: list[str] = []
     queue = list(dependencies)
     while queue:
-        key = queue.pop(0)
-        if key in libraries or key in missing:
+        ref = queue.pop(0)
+        if ref.key in libraries or ref.key in missing:
             continue
-        machine, version = key.rsplit("-", 1)
-        folder = key if key in folders else (machine if machine in folders else None)
-        if folder is None or "library.json" not in folders[folder]:
-            missing.append(key)
-            continue
-        try:
-            definition = _read_json(archive, folders[folder]["library.json"])
-        except (ValueError, UnicodeDecodeError):
-            errors.append(_("%(folder)s/library.json is not valid JSON.") % {"folder": folder})
-            continue
-        if not isinstance(definition, dict) or _dependency_key(definition) != key:
-            errors.append(
-                _("%(folder)s/library.json does not describe library %(library)s.") % {"folder": folder, "library": key}
-            )
-            continue
-        patch = definition.get("patchVersion", 0)
-        library = LibraryPlan(
-            machine_name=machine,
-            major=int(definition["majorVersion"]),
-            minor=int(definition["minorVersion"]),
-            patch=patch if isinstance(patch, int) and not isinstance(patch, bool) and patch >= 0 else 0,
-            folder=folder,
-            files=folders[folder],
-            definition=definition,
+        folder = next(
+            (name for name in (ref.key, ref.machine_name) if "library.json" in folders.get(name, {})),
+            None,
         )
-        _check_library_assets(library, key, errors)
-        library.digest = _library_digest(library, digests)
-        libraries[key] = library
-        for dependency in definition.get("preloadedDependencies") or []:
-            dependency_key = _dependency_key(dependency)
-            if dependency_key is None:
-                errors.append(
-                    _("%(folder)s/library.json lists a library without a valid name and version.") % {"folder": folder}
-                )
-            else:
-                queue.append(dependency_key)
+        if folder is None:
+            missing.append(ref.key)
+            continue
+        library = _library_plan(archive, ref, folder, folders[folder], digests, errors)
+        if library is None:
+            continue
+        libraries[ref.key] = library
+        definition = library.definition
+        needed = [
+            entry
+            for field_name in ("preloadedDependencies", "dynamicDependencies")
+            if isinstance(definition.get(field_name), list)
+            for entry in definition[field_name]
+        ]
+        queue.extend(_dependency_refs(needed, f"{folder}/library.json", errors))
     if missing:
         errors.append(_missing_libraries_error(missing))
     return libraries
 
 
-def _check_library_assets(library: LibraryPlan, key: str, errors: list[str]) -> None:
+def _library_plan(
+    archive: zipfile.ZipFile,
+    ref: LibraryRef,
+    folder: str,
+    files: dict[str, zipfile.ZipInfo],
+    digests: dict[str, str],
+    errors: list[str],
+) -> LibraryPlan | None:
+    """One needed library, from its folder: library.json must describe it, the scripts and styles
+    it lists must be there, and semantics.json (when present) must be valid JSON."""
+    definition = _read_json(archive, files["library.json"], errors)
+    if definition is INVALID:
+        return None
+    found = _library_ref(definition)
+    if not isinstance(definition, dict) or found is None:
+        errors.append(
+            _(
+                "%(folder)s/library.json does not describe a library: it needs a machineName, and a "
+                "majorVersion and minorVersion of 1 to 5 digits."
+            )
+            % {"folder": folder}
+        )
+        return None
+    if found != ref:
+        errors.append(
+            _("The package needs library %(library)s, but its folder %(folder)s holds %(found)s.")
+            % {"library": ref.label, "folder": folder, "found": found.label}
+        )
+        return None
+    if "semantics.json" in files:
+        _read_json(archive, files["semantics.json"], errors)
+    library = LibraryPlan(
+        machine_name=ref.machine_name,
+        major=ref.major,
+        minor=ref.minor,
+        patch=_version(definition.get("patchVersion")) or 0,
+        folder=folder,
+        files=files,
+        definition=definition,
+    )
+    _check_library_assets(library, errors)
+    library.digest = _library_digest(library, digests)
+    return library
+
+
+def _check_library_assets(library: LibraryPlan, errors: list[str]) -> None:
     definition = library.definition
-    for asset in list(definition.get("preloadedJs") or []) + list(definition.get("preloadedCss") or []):
+    assets = [
+        asset
+        for field_name in ("preloadedJs", "preloadedCss")
+        if isinstance(definition.get(field_name), list)
+        for asset in definition[field_name]
+    ]
+    for asset in assets:
         path = asset.get("path") if isinstance(asset, dict) else None
-        if not isinstance(path, str) or posixpath.normpath(path) not in library.files:
+        # H5P reads "\\" as "/" and allows a leading slash.
+        normalised = posixpath.normpath(path.replace("\\", "/").lstrip("/")) if isinstance(path, str) else None
+        if normalised not in library.files:
             errors.append(
                 _("Library %(library)s needs the file %(path)s, which is not in the package.")
-                % {"library": key, "path": path}
+                % {
+                    "library": f"{library.machine_name} {library.major}.{library.minor}",
+                    "path": path if isinstance(path, str) else _shown(asset),
+                }
             )
 
 
@@ -508,13 +706,14 @@ def _missing_libraries_error(missing: list[str]) -> str:
 
 
 def _package_plan(
-    h5p_json: dict, main_library: str, by_name: dict[str, zipfile.ZipInfo], libraries: dict[str, LibraryPlan]
+    h5p_json: dict, main: LibraryRef, by_name: dict[str, zipfile.ZipInfo], libraries: dict[str, LibraryPlan]
 ) -> PackagePlan:
     content_files = {name: info for name, info in by_name.items() if name == "h5p.json" or name.startswith("content/")}
     title = h5p_json.get("title") if isinstance(h5p_json.get("title"), str) else ""
     return PackagePlan(
         h5p_json=h5p_json,
-        main_library=main_library,
+        main_library=main.machine_name,
+        main_library_label=main.label,
         title=title[:200],
         content_files=content_files,
         libraries=libraries,
