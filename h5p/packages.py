@@ -489,8 +489,24 @@ def _read_package_definition(
     """Phase 4: h5p.json naming mainLibrary and preloadedDependencies, and content/content.json.
     Returns h5p.json, the main library and the libraries the content needs."""
     h5p_json = None
+    wrapped = _wrapping_folder(by_name) if "h5p.json" not in by_name else None
+    if wrapped:
+        errors.append(
+            _(
+                "h5p.json is not at the top of the package but inside the folder %(folder)s: the package was "
+                "unzipped and zipped again as a folder. Upload the .h5p file exactly as the H5P editor exported "
+                "it, or zip the contents of that folder, not the folder itself."
+            )
+            % {"folder": wrapped}
+        )
+        return None, None, []
     if "h5p.json" not in by_name:
-        errors.append(_missing_h5p_json_error(by_name))
+        errors.append(
+            _(
+                "h5p.json is missing at the root of the package, so this is not an H5P file. "
+                "Export the content again as an .h5p file from Lumi or another H5P editor."
+            )
+        )
     else:
         h5p_json = _read_json(archive, by_name["h5p.json"], errors)
         if h5p_json is INVALID:
@@ -551,20 +567,11 @@ def _dependency_refs(entries: list, source: str, errors: list[str]) -> list[Libr
     return refs
 
 
-def _missing_h5p_json_error(by_name: dict[str, zipfile.ZipInfo]) -> str:
-    # A package unzipped and zipped again as a folder ("Compress" on macOS, "Send to" on Windows)
-    # holds everything one folder down.
+def _wrapping_folder(by_name: dict[str, zipfile.ZipInfo]) -> str | None:
+    """The folder holding h5p.json when a package was unzipped and zipped again as a folder
+    ("Compress" on macOS, "Send to → Compressed folder" on Windows)."""
     wrapped = sorted(name.split("/", 1)[0] for name in by_name if name.count("/") == 1 and name.endswith("/h5p.json"))
-    if wrapped:
-        return _(
-            "h5p.json is not at the top of the package but inside the folder %(folder)s: the package was "
-            "unzipped and zipped again as a folder. Upload the .h5p file exactly as the H5P editor exported it, "
-            "or zip the contents of that folder, not the folder itself."
-        ) % {"folder": wrapped[0]}
-    return _(
-        "h5p.json is missing at the root of the package, so this is not an H5P file. "
-        "Export the content again as an .h5p file from Lumi or another H5P editor."
-    )
+    return wrapped[0] if wrapped else None
 
 
 def _library_folders(by_name: dict[str, zipfile.ZipInfo]) -> dict[str, dict[str, zipfile.ZipInfo]]:

@@ -410,8 +410,8 @@ def test_a_bare_folder_holding_another_version_is_refused_naming_both():
 def test_a_package_zipped_again_inside_a_folder_says_so():
     entries = {f"Pilihan Ganda/{name}": data for name, data in exported_entries().items()}
     errors = refusal(upload(demo_package.zip_entries(entries)))
-    assert len(errors) == 2, errors  # h5p.json and content/content.json are not at the top
-    assert "di dalam folder Pilihan Ganda" in errors[0]
+    assert len(errors) == 1, errors  # one reason, not "h5p.json missing" and "content.json missing"
+    assert "di dalam folder Pilihan Ganda" in errors[0] and "zip isi folder" in errors[0]
 
 
 @pytest.mark.parametrize("path", ["\\js\\pilihan-ganda.js", "/js/pilihan-ganda.js", "js\\pilihan-ganda.js"])
