@@ -1,6 +1,12 @@
 """H5P: time to validate and extract a package, and the xAPI statement endpoint's latency, in process.
 
 Usage:  .venv/bin/python bench/h5p.py [--statements 400] [--files 300] [--megabytes 20] [--database-url URL]
+        .venv/bin/python bench/h5p.py --hostile-json 40
+
+``--hostile-json MB`` measures only what checking one hostile package costs: a package whose
+content/content.json is MB megabytes of JSON that compresses like real text (so no zip-bomb check
+stops it), run through ``inspect_package`` in this fresh process; prints the outcome, the time,
+the process's peak RSS before and after, and Python's own peak allocation (tracemalloc).
 
 Bounded and offline: builds a throwaway database (SQLite in a temporary folder unless --database-url
 is given) and media folder, then
@@ -31,7 +37,15 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=300)
     parser.add_argument("--megabytes", type=float, default=20)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--hostile-json", type=float, default=0, metavar="MB")
+    parser.add_argument("--inspect-file", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.inspect_file:
+        inspect_file(args.inspect_file)
+        return
+    if args.hostile_json:
+        hostile_json(args.hostile_json)
+        return
     statements = min(args.statements, MAX_STATEMENTS)
 
     workdir = Path(tempfile.mkdtemp(prefix="lms-h5p-bench-"))
@@ -115,6 +129,75 @@ def main() -> None:
         f"  queries per request: max {max(queries[1:])}, mean {statistics.mean(queries[1:]):.2f} (first: {queries[0]})"
     )
     print(f"  throughput in one process: {statements / sum(timings):.0f} statements/s")
+
+
+def hostile_json(megabytes: float) -> None:
+    """Build the hostile package in this process, then check it in a fresh one (so the peak RSS is
+    the check's, not the building's)."""
+    import json
+    import random
+    import subprocess
+    import zipfile
+
+    sys.path.insert(0, str(ROOT))
+    from h5p import demo_package
+
+    # Words of random letters: about 2.5 times compressible, like real text.
+    rng = random.Random(1)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    pages, size = [], 0
+    while size < megabytes * 1024 * 1024:
+        text = " ".join("".join(rng.choice(letters) for _ in range(rng.randint(2, 9))) for _ in range(12))
+        pages.append({"title": text[:20], "text": text, "score": rng.randint(0, 9)})
+        size += len(text) + 50
+    entries = demo_package.package_entries()
+    entries["content/content.json"] = json.dumps({"question": "Soal?", "pages": pages}).encode()
+    path = Path(tempfile.mkdtemp(prefix="lms-h5p-bench-")) / "hostile.h5p"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    print(
+        f"hostile package: {path.stat().st_size / 1e6:.1f} MB zipped, "
+        f"content.json {len(entries['content/content.json']) / 1e6:.1f} MB"
+    )
+    subprocess.run([sys.executable, __file__, "--inspect-file", str(path)], check=True)
+    path.unlink()
+    path.parent.rmdir()
+
+
+def inspect_file(path: str) -> None:
+    """Run ``inspect_package`` on one file and report time and memory (the child of --hostile-json)."""
+    import tracemalloc
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.test")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from h5p import packages
+
+    def peak_rss_mb() -> float:
+        status = Path("/proc/self/status").read_text()
+        return int(next(line for line in status.splitlines() if line.startswith("VmHWM:")).split()[1]) / 1024
+
+    before = peak_rss_mb()
+    tracemalloc.start()
+    started = time.perf_counter()
+    with open(path, "rb") as handle:
+        try:
+            plan = packages.inspect_package(handle)
+            outcome = f"accepted ({plan.file_count} files)"
+        except packages.PackageRefused as refused:
+            outcome = "refused: " + refused.errors[0][:100]
+    elapsed = time.perf_counter() - started
+    traced_peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    after = peak_rss_mb()
+    print(f"  inspect_package: {outcome}")
+    print(
+        f"  time {elapsed * 1000:.0f} ms; peak RSS {before:.0f} MB before the check, {after:.0f} MB after (+{after - before:.0f} MB)"
+    )
+    print(f"  peak Python allocation during the check (tracemalloc): {traced_peak / 1e6:.1f} MB")
 
 
 if __name__ == "__main__":
