@@ -568,7 +568,8 @@ def course_outlines(
 ) -> dict[int, CourseOutline]:
     """Outlines of several courses in a fixed number of queries (1, + per item provider 1, + 1 with a user).
 
-    ``courses`` are CoursePage instances (``path``, ``depth``, ``sequential_modules`` are read).
+    ``courses`` are CoursePage instances (``path``, ``depth``, ``sequential_modules``, ``pretest_before_modules``
+    are read).
     With ``user_id`` each item carries the learner's state and modules carry their lock.
     ``known_states`` ({page model: {page_id: state}}) spares a provider's query when the caller has
     already read those states. ``use_cache=True`` takes the structure from the cache (no query when it
