@@ -10,13 +10,25 @@ Course progress and completion
     percent = done required items / required items, always computed against the CURRENT required
     live items, so deleting, unpublishing or moving a page never breaks anything: it only changes
     the denominator. A course is complete when it has at least one required item and all of them
-    are done; ``courses.services.enrolment_refresh`` then sets ``Enrolment.completed_at`` once and
-    credits the course's JP once. A completed enrolment stays completed.
+    are done; ``courses.services.enrolment_refresh`` then sets ``Enrolment.completed_at`` and credits
+    the course's JP in the ``JPCredit`` ledger. A completed enrolment stays completed when the course
+    changes (a lesson added later does not take a completion back), but it is reopened, and its JP
+    credit reversed by a ledger entry, while a required item has a *failing* result (a required quiz
+    whose pass a regrade or a later attempt took away). See docs/completion.md.
+
+Pre-test and post-test
+    An item placed directly under the course whose provider reports the role ``PRETEST`` is listed
+    first in the outline, one with ``POSTTEST`` last, whatever their place in the page tree. When
+    the course says so (``CoursePage.pretest_before_modules``) nothing but the pre-test opens before
+    the learner has *taken* it (submitted an attempt; passing is not asked). A post-test opens only
+    when every module is complete. Inside a module the role is only a label (statistics).
 
 Item providers (how another app adds an item type)
     Subclass ``ItemProvider``, set ``page_model`` and implement ``required_ids`` and ``states``;
     optionally ``states_and_details`` (the same query, plus a short line per item that the learner's
-    outline shows, such as a quiz grade), ``done_by_user`` (bulk) for a faster recompute after pages change, and
+    outline shows, such as a quiz grade), ``outline_states`` (the same again, plus which items the learner
+    has *taken*, i.e. submitted once, and which have a *failing* result), ``role_field`` (the name of a
+    field holding ``PRETEST``/``POSTTEST``), ``done_by_user`` (bulk) for a faster recompute after pages change, and
     ``required_field`` (the name of a boolean "required" field on the page model) to save a query. Every method must
     run a FIXED number of queries whatever the number of pages or users. Register it once from
     ``AppConfig.ready()``::
@@ -61,6 +73,15 @@ IN_PROGRESS = "in_progress"
 NOT_STARTED = "not_started"
 ITEM_STATES = (DONE, IN_PROGRESS, NOT_STARTED)
 
+# The roles an item placed directly under a course can play (the values of QuizPage.quiz_role).
+PRETEST = "pretest"
+POSTTEST = "posttest"
+
+# Why an item or module is locked (``lock_reason``); ``lock_message`` says it to the learner.
+LOCK_PREVIOUS_MODULE = "previous_module"
+LOCK_PRETEST = "pretest"
+LOCK_MODULES = "modules"
+
 
 class ItemProvider:
     """Base class for a course item type. ``page_model`` is a Page subclass living below courses."""
@@ -69,6 +90,9 @@ class ItemProvider:
     #: Optional shortcut: the name of a boolean field on ``page_model`` that says "required". When set,
     #: the outline reads it in its own query (a join) and ``required_ids`` is not called.
     required_field: str | None = None
+    #: Optional: the name of a field on ``page_model`` whose value ``PRETEST`` or ``POSTTEST`` gives the
+    #: item that role when it sits directly under the course. Read in the outline's structure query.
+    role_field: str | None = None
 
     def required_ids(self, page_ids: Collection[int]) -> set[int]:
         """The ids among ``page_ids`` (all of this provider's model) that are required. Fixed queries."""
@@ -82,6 +106,15 @@ class ItemProvider:
         """The learner's states and, per item, a short line the outline shows beside it (e.g. a quiz's
         grade). Override to read both in the query ``states`` runs; the default has no details."""
         return self.states(user_id, page_ids), {}
+
+    def outline_states(
+        self, user_id: int, page_ids: Collection[int]
+    ) -> tuple[dict[int, str], dict[int, str], set[int], set[int]]:
+        """States, details, the ids the learner has *taken* (submitted at least once, whatever the
+        result) and the ids whose current result is a *failure* (graded, not passed). Override to read
+        them in one query; by default an item is taken once done and never failing."""
+        states, details = self.states_and_details(user_id, page_ids)
+        return states, details, {page_id for page_id, state in states.items() if state == DONE}, set()
 
     def done_by_user(self, page_ids: Collection[int], user_ids: Collection[int]) -> dict[int, set[int]]:
         """{user_id: done page ids} for many learners; override with one query where you can."""
@@ -113,14 +146,38 @@ def item_models() -> list:
     return [provider.page_model for provider in _item_providers.values()]
 
 
-def register_lesson_requirement(requirement: Callable[..., bool]) -> None:
-    """Add a condition ``fn(*, user_id, lesson) -> bool`` every lesson must meet to be done."""
+def register_lesson_requirement(
+    requirement: Callable[..., bool], *, missing: Callable[..., list[str]] | None = None
+) -> None:
+    """Add a condition ``fn(*, user_id, lesson) -> bool`` every lesson must meet to be done, and
+    optionally ``missing(*, user_id, lesson) -> [str]`` naming what the learner still has to do for it
+    (shown when "mark as done" cannot complete the lesson yet)."""
     if requirement not in _lesson_requirements:
         _lesson_requirements.append(requirement)
+    if missing is not None:
+        _requirement_missing[requirement] = missing
+
+
+_requirement_missing: dict[Callable[..., bool], Callable[..., list[str]]] = {}
 
 
 def lesson_requirements_met(*, user_id: int, lesson) -> bool:
     return all(requirement(user_id=user_id, lesson=lesson) for requirement in _lesson_requirements)
+
+
+def lesson_requirements_missing(*, user_id: int, lesson) -> list[str]:
+    """Lines naming what the unmet requirements still ask of the learner (a generic line for a
+    requirement that cannot name its items). Only call it when a lesson is not complete."""
+    from django.utils.translation import gettext as _
+
+    lines: list[str] = []
+    for requirement in _lesson_requirements:
+        if requirement(user_id=user_id, lesson=lesson):
+            continue
+        describe = _requirement_missing.get(requirement)
+        named = describe(user_id=user_id, lesson=lesson) if describe is not None else []
+        lines.extend(named or [_("an activity in this lesson")])
+    return lines
 
 
 @dataclass(frozen=True)
@@ -177,6 +234,15 @@ class OutlineItem(_PageFacade):
     state: str = NOT_STARTED
     locked: bool = False
     detail: str = ""  # the provider's line for this learner, e.g. "Nilai 85"
+    role: str = ""  # PRETEST / POSTTEST for such an item directly under the course
+    taken: bool = False  # submitted at least once (a quiz), or done
+    failing: bool = False  # its current result is a failure (a graded quiz not passed)
+    lock_reason: str = ""
+    lock_note: str = ""  # e.g. the pre-test's title for LOCK_PRETEST
+
+    @property
+    def lock_message(self) -> str:
+        return lock_message(self.lock_reason, self.lock_note)
 
     @property
     def kind(self) -> str:
@@ -202,6 +268,12 @@ class OutlineModule(_PageFacade):
     locked_until_previous: bool
     items: list[OutlineItem] = field(default_factory=list)
     locked: bool = False
+    lock_reason: str = ""
+    lock_note: str = ""
+
+    @property
+    def lock_message(self) -> str:
+        return lock_message(self.lock_reason, self.lock_note)
 
     @property
     def is_complete(self) -> bool:
@@ -210,6 +282,23 @@ class OutlineModule(_PageFacade):
     @property
     def is_module(self) -> bool:
         return True
+
+
+def lock_message(reason: str, note: str = "") -> str:
+    """What a learner reads beside a locked module or item."""
+    from django.utils.translation import gettext as _
+
+    if reason == LOCK_PRETEST:
+        if note:
+            return _("Take the pre-test “%(title)s” first: the modules open once you have submitted it.") % {
+                "title": note
+            }
+        return _("Take the pre-test first: the modules open once you have submitted it.")
+    if reason == LOCK_MODULES:
+        return _("The post-test opens when every module is complete.")
+    if reason == LOCK_PREVIOUS_MODULE:
+        return _("Complete the previous module to open this one.")
+    return ""
 
 
 @dataclass
@@ -249,6 +338,27 @@ class CourseOutline:
     def modules(self) -> list[OutlineModule]:
         return [entry for entry in self.entries if isinstance(entry, OutlineModule)]
 
+    @property
+    def failing_required_items(self) -> list[OutlineItem]:
+        """Required items whose current result is a failure: the course cannot stay complete."""
+        return [item for item in self.required_items if item.failing]
+
+    def position(self, page_id: int) -> tuple[OutlineModule | None, int, int]:
+        """Where a lesson stands for "Materi 2 dari 6": its module and its number among the module's
+        lessons (the learner sees the course by module; quizzes are items of their own). Without a
+        module (an item directly under the course), counted among those items."""
+        for module in self.modules:
+            for item in module.items:
+                if item.page_id == page_id:
+                    same_kind = [other for other in module.items if other.model is item.model]
+                    return module, same_kind.index(item) + 1, len(same_kind)
+        loose = [entry for entry in self.entries if not entry.is_module]
+        for item in loose:
+            if item.page_id == page_id:
+                same_kind = [other for other in loose if other.model is item.model]
+                return None, same_kind.index(item) + 1, len(same_kind)
+        return None, 0, 0
+
     def item(self, page_id: int) -> OutlineItem | None:
         for item in self.items:
             if item.page.pk == page_id:
@@ -283,14 +393,17 @@ def _module_model():
 
 # The structure of a course's outline: its visible modules and items in tree order, with each item's
 # "required" flag; the same for every learner. Entries are ("module", page, locked_until_previous) or
-# ("item", page, model label, module id or None, required). Kept per process and in the default cache,
+# ("item", page, model label, module id or None, required, role), pre-tests first and post-tests last. Kept per process and in the default cache,
 # keyed by the course id and ``CoursePage.outline_version``, which courses/signals.py replaces in the
 # transaction of every page change; the version comes from the course row the request has just read,
 # so no process can serve a structure older than the database. Learners' states are never cached.
 STRUCTURE_CACHE_SECONDS = 24 * 3600
 STRUCTURE_MEMO_SIZE = 512
-STRUCTURE_FORMAT = 1  # bump when the entries' shape changes
+STRUCTURE_FORMAT = 2  # bump when the entries' shape changes
 _structure_memo: dict[str, tuple] = {}  # this process's copies; emptied when it outgrows STRUCTURE_MEMO_SIZE
+
+
+_ROLE_ORDER = {PRETEST: 0, POSTTEST: 2}
 
 
 def _structure_cache_key(course) -> str:
@@ -319,7 +432,14 @@ def _read_structures(courses: list) -> dict[int, tuple]:
         for provider in providers
         if provider.required_field
     }
-    lookups = list(dict.fromkeys(required_lookups.values()))
+    role_lookups = {
+        ContentType.objects.get_for_model(
+            provider.page_model
+        ).pk: f"{provider.page_model._meta.model_name}__{provider.role_field}"
+        for provider in providers
+        if provider.role_field
+    }
+    lookups = list(dict.fromkeys([*required_lookups.values(), *role_lookups.values()]))
     rows = (
         Page.objects.filter(reduce(or_, [Q(path__startswith=c.path, depth__gt=c.depth) for c in courses]))
         .filter(content_type_id__in=list(models_by_ct))
@@ -339,13 +459,19 @@ def _read_structures(courses: list) -> dict[int, tuple]:
     pages = []
     module_flags = {}
     required_flags = {}
+    roles = {}
     for id_, title, path, depth, live, url_path, content_type_id, locked_until_previous, *flags in rows:
         page = OutlinePage(id_, title, path, depth, live, url_path, content_type_id)
         pages.append(page)
         if models_by_ct[content_type_id] is module_model:
             module_flags[page.pk] = bool(locked_until_previous)
-        elif content_type_id in required_lookups:
+            continue
+        if content_type_id in required_lookups:
             required_flags[page.pk] = bool(flags[lookups.index(required_lookups[content_type_id])])
+        if content_type_id in role_lookups:
+            role = flags[lookups.index(role_lookups[content_type_id])]
+            if role in (PRETEST, POSTTEST):
+                roles[page.pk] = role
 
     by_path = {page.path: page for page in pages}
     entries_by_course: dict[int, list] = {}
@@ -379,8 +505,11 @@ def _read_structures(courses: list) -> dict[int, tuple]:
                 module_id = current_module[0].pk
             else:
                 continue
-            entries.append(["item", page, model._meta.label_lower, module_id, True])
+            role = roles.get(page.pk, "") if module_id is None else ""
+            entries.append(["item", page, model._meta.label_lower, module_id, True, role])
             items_by_model.setdefault(model, []).append(page.pk)
+        # Pre-tests first, post-tests last; everything else (a module with its items) keeps tree order.
+        entries.sort(key=lambda entry: _ROLE_ORDER.get(entry[5], 1) if entry[0] == "item" else 1)
 
     required_by_model = {}
     for provider in providers:
@@ -439,7 +568,8 @@ def course_outlines(
 ) -> dict[int, CourseOutline]:
     """Outlines of several courses in a fixed number of queries (1, + per item provider 1, + 1 with a user).
 
-    ``courses`` are CoursePage instances (``path``, ``depth``, ``sequential_modules`` are read).
+    ``courses`` are CoursePage instances (``path``, ``depth``, ``sequential_modules``, ``pretest_before_modules``
+    are read).
     With ``user_id`` each item carries the learner's state and modules carry their lock.
     ``known_states`` ({page model: {page_id: state}}) spares a provider's query when the caller has
     already read those states. ``use_cache=True`` takes the structure from the cache (no query when it
@@ -461,11 +591,11 @@ def course_outlines(
                 current_module = OutlineModule(page=entry[1], live=True, locked_until_previous=entry[2])
                 outline.entries.append(current_module)
                 continue
-            _kind, page, label, module_id, required = entry
+            _kind, page, label, module_id, required, role = entry
             model = models.get(label)
             if model is None:  # a provider no longer registered
                 continue
-            item = OutlineItem(page=page, model=model, module_id=module_id, required=required)
+            item = OutlineItem(page=page, model=model, module_id=module_id, required=required, role=role)
             if module_id is None:
                 outline.entries.append(item)
             else:
@@ -478,17 +608,24 @@ def course_outlines(
             items = items_by_model.get(provider.page_model)
             if not items:
                 continue
-            details = {}
+            details, failing = {}, set()
             if known_states is not None and provider.page_model in known_states:
                 states = known_states[provider.page_model]
+                taken = {page_id for page_id, state in states.items() if state == DONE}
             else:
-                states, details = provider.states_and_details(user_id, [item.page.pk for item in items])
+                states, details, taken, failing = provider.outline_states(user_id, [item.page.pk for item in items])
             for item in items:
                 item.state = states.get(item.page.pk, NOT_STARTED)
+                item.taken = item.page.pk in taken
+                item.failing = item.page.pk in failing
                 if details:
                     item.detail = details.get(item.page.pk, "")
         for course in courses:
-            _apply_locks(outlines[course.pk], sequential=course.sequential_modules)
+            _apply_locks(
+                outlines[course.pk],
+                sequential=course.sequential_modules,
+                pretest_first=course.pretest_before_modules,
+            )
     return outlines
 
 
@@ -498,14 +635,29 @@ def course_outline(
     return course_outlines([course], user_id=user_id, known_states=known_states, use_cache=use_cache)[course.pk]
 
 
-def _apply_locks(outline: CourseOutline, *, sequential: bool) -> None:
+def _apply_locks(outline: CourseOutline, *, sequential: bool, pretest_first: bool) -> None:
+    """Locks for one learner: the pre-test gate, modules in order, the post-test after the modules."""
+    pending = [item for item in outline.items if item.role == PRETEST and not item.taken]
+    pretest_gate = pretest_first and bool(pending)
+    pretest_note = pending[0].title if pending else ""
     previous_complete = True
     for module in outline.modules:
-        module.locked = (sequential or module.locked_until_previous) and not previous_complete
+        if pretest_gate:
+            module.locked, module.lock_reason, module.lock_note = True, LOCK_PRETEST, pretest_note
+        elif (sequential or module.locked_until_previous) and not previous_complete:
+            module.locked, module.lock_reason = True, LOCK_PREVIOUS_MODULE
         for item in module.items:
-            item.locked = module.locked
+            item.locked, item.lock_reason, item.lock_note = module.locked, module.lock_reason, module.lock_note
         # A locked module is not complete, so the chain holds for the modules after it.
         previous_complete = module.is_complete and not module.locked
+    modules_complete = all(module.is_complete and not module.locked for module in outline.modules)
+    for entry in outline.entries:
+        if entry.is_module or entry.role == PRETEST:
+            continue
+        if pretest_gate:
+            entry.locked, entry.lock_reason, entry.lock_note = True, LOCK_PRETEST, pretest_note
+        elif entry.role == POSTTEST and not modules_complete and not entry.is_done:
+            entry.locked, entry.lock_reason = True, LOCK_MODULES
 
 
 def outline_counts_by_user(course, user_ids: Collection[int]) -> tuple[CourseOutline, dict[int, int]]:

@@ -19,6 +19,7 @@ from courses.models import (
     Enrolment,
     EnrolmentStatus,
     JPCredit,
+    JPEntryKind,
     TrainingMode,
 )
 from courses.services import WIB
@@ -160,8 +161,15 @@ def dashboard(*, user) -> Dashboard:
     data.waiting = [e for e in enrolments if e.status == EnrolmentStatus.REQUESTED]
     open_courses = [e.course for e in active if e.course is not None and e.completed_at is None]
     outlines = completion.course_outlines(open_courses, user_id=user.pk, use_cache=True)
-    credits = list(JPCredit.objects.filter(user_id=user.pk).values_list("course_ref", "jp", "year"))
-    jp_by_course = {course_ref: jp for course_ref, jp, _year in credits}
+    credits = list(
+        JPCredit.objects.filter(user_id=user.pk).values_list("course_ref", "jp", "year", "kind", "reversed_at")
+    )
+    # The live credit per course (a reversed one and its reversal cancel out in the year's sum).
+    jp_by_course = {
+        course_ref: jp
+        for course_ref, jp, _year, kind, reversed_at in credits
+        if kind == JPEntryKind.CREDIT and reversed_at is None
+    }
     for enrolment in active:
         course = enrolment.course
         entry = DashboardCourse(
@@ -175,7 +183,7 @@ def dashboard(*, user) -> Dashboard:
         else:
             data.in_progress.append(entry)
     data.completed.sort(key=lambda entry: entry.enrolment.completed_at, reverse=True)
-    data.jp_earned = sum(jp for _course_ref, jp, credit_year in credits if credit_year == year)
+    data.jp_earned = sum(jp for _course_ref, jp, credit_year, *_rest in credits if credit_year == year)
     return data
 
 
@@ -210,7 +218,7 @@ def _model_from_row(model, values_by_attname: dict, connection):
 
 # Only what the lesson page reads of the course (the rest stays deferred).
 _COURSE_COLUMNS = ("id", "path", "depth", "title", "slug", "live", "url_path")
-_COURSE_OWN_COLUMNS = ("sequential_modules", "outline_version")
+_COURSE_OWN_COLUMNS = ("sequential_modules", "pretest_before_modules", "outline_version")
 _PROGRESS_COLUMNS = ("id", "lesson_id", "completed_at", "last_position_seconds", "video_fraction")
 
 

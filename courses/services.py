@@ -3,7 +3,8 @@
 Other apps call, in the same transaction as their own state change:
 - ``lesson_progress_refresh(user=..., lesson=...)`` after a lesson requirement may have become met;
 - ``enrolment_refresh(user=..., course=...)`` after a course item (e.g. a quiz) changed state.
-Both are idempotent; ``enrolment_refresh`` credits the course's JP exactly once.
+Both are idempotent; ``enrolment_refresh`` credits the course's JP once per completion and reverses
+the credit (a ledger entry) when a completion is withdrawn (docs/completion.md).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from courses.models import (
     EnrolmentSource,
     EnrolmentStatus,
     JPCredit,
+    JPEntryKind,
     LessonPage,
     LessonProgress,
     ProgressStatus,
@@ -252,10 +254,12 @@ def reduce_or(conditions):
 
 
 def enrolment_refresh(*, user, course: CoursePage) -> Enrolment | None:
-    """Recompute the learner's summary row for the course; on completion credit the JP once.
+    """Recompute the learner's summary row for the course; on completion credit the JP.
 
     Call it in the transaction of the change that may affect it. Does nothing without an active
-    enrolment. A completed enrolment stays completed.
+    enrolment. A completed enrolment stays completed when the course changes, but is reopened (and
+    its JP credit reversed in the ledger) while a required item's result is a failure; a later
+    completion credits the JP again. The rule is in docs/completion.md.
     """
     return _enrolment_refresh_by_ids(user_id=user.pk, course=course)
 
@@ -276,7 +280,11 @@ def _enrolment_refresh_by_ids(*, user_id: int, course: CoursePage) -> Enrolment 
     enrolment.course_title = course.title
     if outline.is_started and enrolment.started_at is None:
         enrolment.started_at = now
-    if outline.is_complete and enrolment.completed_at is None:
+    failing = outline.failing_required_items
+    reopened = enrolment.completed_at is not None and bool(failing)
+    if reopened:
+        enrolment.completed_at = None
+    elif outline.is_complete and enrolment.completed_at is None:
         enrolment.completed_at = now
     if enrolment.completed_at:
         enrolment.progress_status = ProgressStatus.COMPLETED
@@ -288,12 +296,14 @@ def _enrolment_refresh_by_ids(*, user_id: int, course: CoursePage) -> Enrolment 
     enrolment.save()
     if enrolment.completed_at:
         _credit_jp(enrolment=enrolment, course=course)
+    elif reopened:
+        _reverse_jp(enrolment=enrolment, course=course, now=now, failing=failing)
     return enrolment
 
 
 def _credit_jp(*, enrolment: Enrolment, course: CoursePage) -> None:
-    # ignore_conflicts + the unique (user, course_ref) constraint: exactly once, even when two
-    # requests complete the course at the same moment.
+    # ignore_conflicts + the unique (user, course_ref) constraint on live credits: one credit per
+    # completion, even when two requests complete the course at the same moment.
     JPCredit.objects.bulk_create(
         [
             JPCredit(
@@ -301,6 +311,7 @@ def _credit_jp(*, enrolment: Enrolment, course: CoursePage) -> None:
                 course=course,
                 course_ref=course.pk,
                 course_title=course.title,
+                kind=JPEntryKind.CREDIT,
                 jp=course.jp_value,
                 year=timezone.localtime(enrolment.completed_at, WIB).year,
                 credited_at=enrolment.completed_at,
@@ -308,6 +319,29 @@ def _credit_jp(*, enrolment: Enrolment, course: CoursePage) -> None:
         ],
         ignore_conflicts=True,
     )
+
+
+def _reverse_jp(*, enrolment: Enrolment, course: CoursePage, now: datetime, failing) -> None:
+    """Withdraw the live credit of a reopened enrolment: a reversal entry in the credit's own year (the
+    year's total no longer holds it), and the credit marks when it was reversed. Nothing is deleted."""
+    credit = JPCredit.live_credits().select_for_update().filter(user_id=enrolment.user_id, course_ref=course.pk).first()
+    if credit is None:
+        return
+    reason = _("Not passed any more: %(items)s") % {"items": ", ".join(item.title for item in failing)}
+    JPCredit.objects.create(
+        user_id=credit.user_id,
+        course=course,
+        course_ref=credit.course_ref,
+        course_title=course.title,
+        kind=JPEntryKind.REVERSAL,
+        jp=-credit.jp,
+        year=credit.year,
+        credited_at=now,
+        reverses=credit,
+        reason=reason[:255],
+    )
+    credit.reversed_at = now
+    credit.save(update_fields=["reversed_at"])
 
 
 @transaction.atomic
@@ -394,6 +428,12 @@ class LessonAccess:
             and not item.locked
         )
 
+    @property
+    def lock_message(self) -> str:
+        """Why the item is locked for this learner ("" when it is not)."""
+        item = self.item
+        return item.lock_message if item is not None and item.locked else ""
+
 
 # What the lesson page itself reads of the enrolment and its course (``lesson_access(for_page=True)``).
 LESSON_PAGE_ENROLMENT_FIELDS = (
@@ -409,6 +449,7 @@ LESSON_PAGE_ENROLMENT_FIELDS = (
     "course__depth",
     "course__live",
     "course__sequential_modules",
+    "course__pretest_before_modules",
     "course__outline_version",
 )
 # In the model's field order, as ``Model.from_db`` wants them.

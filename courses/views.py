@@ -32,12 +32,14 @@ def course_context(course: CoursePage, request) -> dict:
     outline = completion.course_outline(
         course, user_id=request.user.pk if active else None, use_cache=not _is_preview(request)
     )
+    trainers = list(course.trainers.select_related("asn_profile")) if course.pk else []
     return {
         "enrolment": enrolment,
         "is_enrolled": active,
         "outline": outline,
         "window_state": course.enrolment_window_state(),
-        "trainers": list(course.trainers.select_related("asn_profile")) if course.pk else [],
+        "trainers": trainers,
+        "trainer_names": ", ".join(trainer.display_name for trainer in trainers),
         "can_leave": active
         and course.enrolment_mode == EnrolmentMode.OPEN
         and not enrolment.completed_at
@@ -83,11 +85,16 @@ def lesson_gate(lesson: LessonPage, request):
             setattr(request, LESSON_CONTEXT_ATTRIBUTE, {"preview": True, "course": access.course})
             return None
         if access.enrolment is not None and access.enrolment.status == EnrolmentStatus.ACTIVE:
-            setattr(request, LESSON_CONTEXT_ATTRIBUTE, {"locked": True, "course": access.course})
+            setattr(
+                request,
+                LESSON_CONTEXT_ATTRIBUTE,
+                {"locked": True, "course": access.course, "lock_message": access.lock_message},
+            )
             return TemplateResponse(request, lesson.get_template(request), lesson.get_context(request), status=403)
         messages.info(request, _("Enrol in this course to open its lessons."))
         return redirect(access.course.url)
     previous_item, next_item = access.outline.neighbours(lesson.pk)
+    position_module, position_number, position_total = access.outline.position(lesson.pk)
     setattr(
         request,
         LESSON_CONTEXT_ATTRIBUTE,
@@ -98,6 +105,10 @@ def lesson_gate(lesson: LessonPage, request):
             "progress": access.progress,
             "previous_item": previous_item,
             "next_item": next_item,
+            # "Materi 2 dari 6": counted among the lessons of the lesson's module (courses.completion).
+            "position_module": position_module,
+            "position_number": position_number,
+            "position_total": position_total,
             "view_id": uuid.uuid4(),
             "tracking": True,
             "body_cache_key": lesson.body_cache_key(),
@@ -173,9 +184,18 @@ def heartbeat(request, lesson_id: int):
 def mark_done(request, lesson_id: int):
     lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
     try:
-        services.lesson_mark_done(user=request.user, lesson=lesson)
+        progress = services.lesson_mark_done(user=request.user, lesson=lesson)
     except services.LessonAccessError as exc:
         raise Http404 from exc
+    if progress.completed_at is None:
+        # Marked, but another requirement of the lesson (e.g. a required H5P item) is still open: say which.
+        missing = completion.lesson_requirements_missing(user_id=request.user.pk, lesson=lesson)
+        messages.warning(
+            request,
+            _("Marked as done, but this lesson is not complete yet. Still to do: %(items)s.")
+            % {"items": "; ".join(missing)},
+        )
+        return redirect(lesson.get_url(request))
     access = services.lesson_access(user=request.user, lesson=lesson)
     if access.enrolment is not None and access.enrolment.completed_at:
         messages.success(request, _("Congratulations! You have completed this course."))

@@ -98,8 +98,8 @@ class JPCreditViewSet(ModelViewSet):
     model = JPCredit
     icon = "date"
     menu_label = _("JP ledger")
-    list_display = ["user", "course_title", "jp", "year", "credited_at"]
-    list_filter = ["year"]
+    list_display = ["user", "course_title", "kind", "jp", "year", "credited_at", "reversed_at"]
+    list_filter = ["year", "kind"]
     list_per_page = 50
     search_fields = ["course_title", "user__username", "user__asn_profile__full_name", "user__asn_profile__nip"]
     search_backend_name = None

@@ -23,7 +23,7 @@ class H5PConfig(AppConfig):
     def ready(self):
         from courses.completion import register_lesson_requirement
         from h5p import signals
-        from h5p.selectors import h5p_requirements_met
+        from h5p.selectors import h5p_requirements_met, h5p_requirements_missing
 
-        register_lesson_requirement(h5p_requirements_met)
+        register_lesson_requirement(h5p_requirements_met, missing=h5p_requirements_missing)
         signals.connect()

@@ -151,3 +151,29 @@ def h5p_requirements_met(*, user_id: int, lesson) -> bool:
         if needed[item_id] == Requirement.PASSED and not passed:
             return False
     return True
+
+
+def h5p_requirements_missing(*, user_id: int, lesson) -> list[str]:
+    """What the learner still has to do for the lesson's required H5P items, one line per item in the
+    lesson's order ("“Kuis Singkat” (to be passed)"), for the "mark as done" message. One query, or none."""
+    from django.utils.translation import gettext as _
+
+    needed = lesson_requirements(lesson.body.raw_data)
+    if not needed:
+        return []
+    rows = {
+        item_id: (title, completed_at, success)
+        for item_id, title, completed_at, success in H5PContent.objects.filter(pk__in=list(needed))
+        .annotate(mine=FilteredRelation("results", condition=Q(results__user=user_id)))
+        .values_list("pk", "title", "mine__completed_at", "mine__success")
+    }
+    missing = []
+    for item_id, requirement in needed.items():
+        if item_id not in rows:  # deleted since the lesson was published: no longer counts
+            continue
+        title, completed_at, success = rows[item_id]
+        if requirement == Requirement.PASSED and (completed_at is None or success is False):
+            missing.append(_("“%(title)s” (to be passed)") % {"title": title})
+        elif completed_at is None:
+            missing.append(_("“%(title)s” (to be completed)") % {"title": title})
+    return missing

@@ -317,7 +317,9 @@ def seed(*, stdout=None) -> dict:
 
 
 def _seed_attempts(course, pretest, module_quiz, posttest, trainer) -> None:
-    from courses.models import Enrolment
+    from courses.models import Enrolment, LessonPage
+    from courses.services import lesson_access, lesson_mark_done
+    from quizzes import completion
 
     rng = random.Random(2026)  # the same demo every time
     learners = [
@@ -338,4 +340,9 @@ def _seed_attempts(course, pretest, module_quiz, posttest, trainer) -> None:
                     slot_id=essay.pk, mark=Decimal(rng.choice([2, 3, 4])), comment="Cukup baik.", grader=trainer
                 )
         if index % 3 != 2:
-            take(posttest, learner, ability=min(0.98, ability + 0.35), rng=rng)
+            # The post-test opens once every module is complete: finish the lessons that are open first.
+            for lesson in LessonPage.objects.live().descendant_of(course).order_by("path"):
+                if lesson_access(user=learner, lesson=lesson).allowed:
+                    lesson_mark_done(user=learner, lesson=lesson)
+            if completion.may_take(user=learner, quiz=posttest, course_id=course.pk):
+                take(posttest, learner, ability=min(0.98, ability + 0.35), rng=rng)

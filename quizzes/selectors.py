@@ -61,7 +61,7 @@ def quiz_intro_context(*, quiz: QuizPage, user) -> dict:
         reason = (
             _("Enrol in the course to take this quiz.")
             if access.enrolment is None or access.enrolment.status != "active"
-            else _("Finish the previous module first.")
+            else access.lock_message or _("Finish the previous module first.")
         )
     elif open_attempt is None:
         if quiz.open_at and now < quiz.open_at:

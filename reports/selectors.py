@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import CoursePage, Enrolment, EnrolmentStatus, JPCredit, ProgressStatus
+from courses.models import CoursePage, Enrolment, EnrolmentStatus, JPCredit, JPEntryKind, ProgressStatus
 from courses.selectors import current_year
 from courses.services import WIB
 from people.models import ASNProfile, UnitKerja
@@ -538,9 +538,9 @@ def jp_compliance(*, scope: Scope, year: int, unit: UnitKerja | None = None, ban
     credited = credits.values("user_id").annotate(total=Sum("jp")).values("total")
     rows = people(scope=scope, unit=unit).select_related("unit").annotate(jp=Coalesce(Subquery(credited), Value(0)))
     if band == JPBand.ZERO:
-        # An anti-join finds the people without a credit without summing anyone's JP (every credit
-        # carries at least 1 JP, so "no credit" is "0 JP").
-        rows = rows.filter(~Exists(credits))
+        # An anti-join finds the people without a live credit without summing anyone's JP (every credit
+        # carries at least 1 JP and a reversed one is cancelled by its reversal, so "no live credit" is "0 JP").
+        rows = rows.filter(~Exists(credits.filter(kind=JPEntryKind.CREDIT, reversed_at__isnull=True)))
     elif band:
         rows = rows.filter(jp_band_filter(band))
     return rows
@@ -667,7 +667,7 @@ def person(*, scope: Scope, user_id: int) -> PersonReport | None:
     jp_rows = list(
         JPCredit.objects.filter(scope.rows(course_field="course_ref"), user_id=user_id)
         .values("year")
-        .annotate(total=Sum("jp"), courses=Count("pk"))
+        .annotate(total=Sum("jp"), courses=Count("pk", filter=Q(kind=JPEntryKind.CREDIT, reversed_at__isnull=True)))
         .order_by("-year")
     )
     for row in jp_rows:
@@ -702,7 +702,9 @@ def siasn_rows(*, scope: Scope, start: datetime.date, end: datetime.date, unit: 
         training_mode=F("course__training_mode"),
         jp_value=F("course__jp_value"),
         credited_jp=Subquery(
-            JPCredit.objects.filter(user_id=OuterRef("user_id"), course_ref=OuterRef("course_id")).values("jp")[:1]
+            JPCredit.live_credits()
+            .filter(user_id=OuterRef("user_id"), course_ref=OuterRef("course_id"))
+            .values("jp")[:1]
         ),
     )
     return rows

@@ -17,6 +17,7 @@ from courses.models.progress import (
     EnrolmentSource,
     EnrolmentStatus,
     JPCredit,
+    JPEntryKind,
     LessonProgress,
     ProgressStatus,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "EnrolmentSource",
     "EnrolmentStatus",
     "JPCredit",
+    "JPEntryKind",
     "LessonPage",
     "LessonProgress",
     "ModulePage",

@@ -259,6 +259,14 @@ class CoursePage(ViewRestrictionsInOneQueryMixin, Page):
         default=False,
         help_text=_("Tick to lock each module until the participant has completed the one before it."),
     )
+    pretest_before_modules = models.BooleanField(
+        _("pre-test before the modules"),
+        default=True,
+        help_text=_(
+            "With a pre-test placed directly under the course: the modules open only after the participant "
+            "has submitted it (passing is not required). The post-test always opens when every module is complete."
+        ),
+    )
     # Names the current state of the pages below the course (titles, order, live, required flags).
     # A fresh value (never an earlier one) is written by courses/signals.py whenever a page at, above
     # or below the course is saved, published, unpublished, moved or deleted, in the same transaction;
@@ -293,7 +301,7 @@ class CoursePage(ViewRestrictionsInOneQueryMixin, Page):
                 FieldPanel("enrolment_mode"),
                 FieldRowPanel([FieldPanel("enrolment_opens"), FieldPanel("enrolment_closes")]),
                 FieldRowPanel([FieldPanel("starts_on"), FieldPanel("ends_on")]),
-                FieldPanel("sequential_modules"),
+                FieldRowPanel([FieldPanel("sequential_modules"), FieldPanel("pretest_before_modules")]),
             ],
             heading=_("Enrolment and schedule"),
         ),

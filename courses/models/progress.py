@@ -8,6 +8,7 @@ deleted course or lesson sets the page reference to NULL and keeps the row with 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class EnrolmentStatus(models.TextChoices):
@@ -34,7 +35,8 @@ class Enrolment(models.Model):
 
     ``progress_status``, ``percent``, ``done_items``/``required_items`` and ``completed_at`` are
     written only by ``courses.services.enrolment_refresh`` in the transaction of the event that
-    changed them. ``completed_at`` is set once and never cleared.
+    changed them. ``completed_at`` is set on completion and cleared only when a required item's
+    result becomes a failure (a regrade or a later attempt took a quiz pass away; docs/completion.md).
     """
 
     user = models.ForeignKey(
@@ -161,11 +163,21 @@ class LessonProgress(models.Model):
         return int(self.video_fraction * 100)
 
 
+class JPEntryKind(models.TextChoices):
+    CREDIT = "credit", pgettext_lazy("JP ledger entry", "Credit")
+    REVERSAL = "reversal", pgettext_lazy("JP ledger entry", "Reversal")
+
+
 class JPCredit(models.Model):
     """The JP ledger: a course's JP credited to a learner for the calendar year (WIB) of completion.
 
-    Exactly once per (user, course): ``course_ref`` keeps the course page id even after the page is
-    deleted, and the unique constraint is on it, not on the nullable foreign key.
+    Entries are never deleted or edited, except that a credit records when it was reversed. A
+    completion writes a *credit* (jp > 0); when the completion is withdrawn (a required quiz's pass
+    was taken away, docs/completion.md) a *reversal* entry (jp < 0, same year, ``reverses`` the credit)
+    is added and the credit's ``reversed_at`` set; a later completion writes a new credit. So the sum
+    of ``jp`` per (user, year) is the JP the person holds, and at most one credit per (user, course)
+    is live (not reversed): ``course_ref`` keeps the course page id even after the page is deleted, and
+    the unique constraint is on it, not on the nullable foreign key.
     """
 
     user = models.ForeignKey(
@@ -180,17 +192,42 @@ class JPCredit(models.Model):
     )
     course_ref = models.PositiveBigIntegerField(_("course id"), editable=False)
     course_title = models.CharField(_("course title"), max_length=255)
-    jp = models.PositiveSmallIntegerField(_("JP"))
+    kind = models.CharField(_("entry"), max_length=10, choices=JPEntryKind.choices, default=JPEntryKind.CREDIT)
+    jp = models.SmallIntegerField(_("JP"), help_text=_("Negative for a reversal."))
     year = models.PositiveSmallIntegerField(_("year"))
     credited_at = models.DateTimeField(_("credited at"))
+    reverses = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reversal",
+        verbose_name=_("reverses"),
+    )
+    reversed_at = models.DateTimeField(_("reversed at"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
 
     class Meta:
         verbose_name = _("JP credit")
         verbose_name_plural = _("JP credits")
         constraints = [
-            models.UniqueConstraint(fields=["user", "course_ref"], name="courses_jpcredit_once_per_course"),
+            models.UniqueConstraint(
+                fields=["user", "course_ref"],
+                condition=models.Q(kind="credit", reversed_at__isnull=True),
+                name="courses_jpcredit_one_live_credit",
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(kind="credit", jp__gt=0, reverses__isnull=True))
+                | models.Q(kind="reversal", jp__lt=0, reverses__isnull=False),
+                name="courses_jpcredit_sign_by_kind",
+            ),
         ]
         indexes = [models.Index(fields=["user", "year"], name="courses_jpcredit_user_year")]
 
     def __str__(self):
         return f"{self.user} – {self.course_title}: {self.jp} JP ({self.year})"
+
+    @classmethod
+    def live_credits(cls):
+        """Credits not reversed: at most one per (user, course)."""
+        return cls.objects.filter(kind=JPEntryKind.CREDIT, reversed_at__isnull=True)

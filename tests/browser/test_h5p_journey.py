@@ -93,7 +93,7 @@ def test_learner_answers_an_h5p_question_and_the_result_reaches_trainer_and_prog
     # The course page shows the course completed, with its JP.
     page.goto(tree.course.url)
     progress = page.locator("main").inner_text()
-    assert "Selesai pada" in progress and "2 JP tercatat" in progress
+    assert "Anda menyelesaikan kursus ini pada" in progress and "2 JP tercatat" in progress
     assert not errors, errors
     context.close()
 

@@ -25,7 +25,8 @@ def test_learner_signs_in_with_a_spaced_nip_and_sees_the_dashboard_in_indonesian
 
     page.wait_for_url("**/dasbor/")
     assert page.locator("html").get_attribute("lang") == "id"
-    assert page.get_by_role("heading", level=1).inner_text() == "Selamat datang, Budi Santoso, S.Kep."
+    assert page.get_by_role("heading", level=1).inner_text() == "Kursus Saya"
+    assert page.locator("main .lead").first.inner_text() == "Selamat datang, Budi Santoso, S.Kep."
     assert "Dinas Kesehatan" in page.locator(".profile-card").inner_text()
     assert "19860926 201505 1 001" in page.locator(".profile-card").inner_text()
 
