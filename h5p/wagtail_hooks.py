@@ -23,6 +23,7 @@ from h5p.forms import H5PContentForm
 from h5p.models import H5PContent, H5PResult, H5PStatement
 from lms.filters import SubtreeFilter
 from people.models import UnitKerja
+from reports.exports import StreamedSpreadsheetExportMixin
 
 BROWSER_NOTE = _("reported by the browser")
 
@@ -113,7 +114,7 @@ def _score(raw, maximum):
     return f"{raw:g} / {maximum:g}"
 
 
-class H5PResultIndexView(IndexView):
+class H5PResultIndexView(StreamedSpreadsheetExportMixin, IndexView):
     """Each learner's summary with name, NIP and unit in the same query, for the table and exports."""
 
     custom_field_preprocess = {"success": {"csv": _yes_no, "xlsx": _yes_no}}
@@ -225,7 +226,7 @@ def _pretty_statement(row):
     )
 
 
-class H5PStatementIndexView(IndexView):
+class H5PStatementIndexView(StreamedSpreadsheetExportMixin, IndexView):
     def get_base_queryset(self):
         return H5PStatement.objects.annotate(
             participant=Coalesce(F("user__asn_profile__full_name"), F("user__username"))
