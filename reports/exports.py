@@ -17,10 +17,12 @@ import tempfile
 
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
+from django.utils.functional import cached_property
 from openpyxl.utils import get_column_letter
 from wagtail.admin.views.mixins import Echo, SpreadsheetExportMixin
 
 from lms.spreadsheets import SafeDictWriter, wib, wib_text
+from people.models import UnitKerja
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Day first, as Indonesian readers write dates; 24-hour clock (Wagtail derives a format from the
@@ -71,6 +73,22 @@ class StreamedSpreadsheetExportMixin(SpreadsheetExportMixin):
             SpreadsheetExportMixin.FORMAT_XLSX: wib,
         },
     }
+
+    # {export field: attribute holding the row's unit path}: the field is written as the unit's label
+    # ("BKPSDM — Kab. Bungo"), from one query for every unit, not one per row.
+    unit_label_fields: dict[str, str] = {}
+
+    @cached_property
+    def export_unit_labels(self) -> dict[str, str]:
+        return UnitKerja.labels(UnitKerja.objects.values_list("path", "name").order_by(), full=True)
+
+    def to_row_dict(self, item):
+        row = super().to_row_dict(item)
+        for field, path_attribute in self.unit_label_fields.items():
+            path = getattr(item, path_attribute, None)
+            if path:
+                row[field] = self.export_unit_labels.get(path, row[field])
+        return row
 
     def export_items(self, queryset):
         """The rows to write, fetched in chunks; views may wrap this to add computed columns."""

@@ -53,7 +53,15 @@ class ReportFilterSet(WagtailFilterSet):
         self.scope = scope
         field = self.form.fields["unit"]
         field.queryset = UnitKerja.objects.filter(scope.units()).order_by("path")
-        field.label_from_instance = lambda unit: unit.indented_name
+        # The scope's units are read once, for the options and for ``unit_labels`` (which the rows and
+        # the exports use too); the queryset only validates a chosen unit. An option is indented as
+        # in the tree and named with the units above, so that a chosen "BKPSDM" still says whose.
+        units = list(field.queryset.values_list("pk", "path", "depth", "name"))
+        self.unit_labels = UnitKerja.labels((path, name) for _pk, path, _depth, name in units)
+        field.widget.choices = [
+            ("", field.empty_label),
+            *((pk, "\u00a0\u00a0" * (depth - 1) + self.unit_labels[path]) for pk, path, depth, _name in units),
+        ]
         if "course" in self.form.fields:
             courses = CoursePage.objects.filter(scope.courses()).order_by("title")
             self.form.fields["course"].queryset = courses

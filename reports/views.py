@@ -188,6 +188,15 @@ class ReportListingView(ReportAccessMixin, StreamedSpreadsheetExportMixin, BaseL
     def get_filterset_kwargs(self):
         return {**super().get_filterset_kwargs(), "scope": self.scope}
 
+    @property
+    def unit_labels(self) -> dict[str, str]:
+        """``{path: "BKPSDM — Kab. Bungo"}`` for every unit of the scope, read with the unit filter's
+        options, for the rows and the export."""
+        return self.filters.unit_labels
+
+    def unit_label(self, path: str | None, name: str | None) -> str:
+        return self.unit_labels.get(path or "", name or "")
+
     @cached_property
     def filter_values(self) -> dict:
         return self.filters.values() if self.filters else {}
@@ -251,16 +260,18 @@ class OverviewView(ReportAccessMixin, WagtailAdminTemplateMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset = filters.OverviewFilterSet(self.request.GET or None, scope=self.scope, request=self.request)
+        labels = filterset.unit_labels
         values = filterset.values() if self.request.GET else {}
         year = values.get("year") or selectors.current_year()
         unit = values.get("unit")
-        summary = selectors.overview(scope=self.scope, year=year, unit=unit)
+        summary = selectors.overview(scope=self.scope, year=year, unit=unit, unit_labels=labels)
         context.update(
             filters=filterset,
             overview=summary,
             scope=self.scope,
             year=year,
             unit=unit,
+            unit_label=labels.get(unit.path, unit.name) if unit else "",
             query=self.request.GET.urlencode(),
             bar_max=max([bar.asn for bar in summary.bars] or [0]),
             data_as_of=as_of(summary.computed_at) if summary.computed_at else "",
@@ -458,6 +469,11 @@ class CourseParticipantsView(ReportListingView):
             "quiz_grade": _("average quiz grade (%)"),
         }
 
+    def to_row_dict(self, item):
+        row = super().to_row_dict(item)
+        row["unit_name"] = self.unit_label(item.unit_path, item.unit_name)
+        return row
+
     @cached_property
     def custom_field_preprocess(self):
         statuses = {key: str(label) for key, label in ProgressStatus.choices}
@@ -474,7 +490,12 @@ class CourseParticipantsView(ReportListingView):
         columns = [
             PlainColumn("full_name", label=_("Name"), sort_key="full_name", accessor=_person_link),
             PlainColumn("nip", label=_("NIP"), accessor=lambda row: format_nip(row.nip)),
-            PlainColumn("unit_name", label=_("Work unit"), sort_key="unit_name"),
+            PlainColumn(
+                "unit_name",
+                label=_("Work unit"),
+                sort_key="unit_name",
+                accessor=lambda row: self.unit_label(row.unit_path, row.unit_name),
+            ),
             PlainColumn("progress_status", label=_("Progress"), accessor="get_progress_status_display"),
             PlainColumn("percent", label=_("Complete"), sort_key="percent", accessor=lambda row: _bar(row.percent)),
             PlainColumn(
@@ -558,7 +579,7 @@ class JPComplianceView(ReportListingView):
     def to_row_dict(self, item):
         band = selectors.JPBand.of(item.jp)
         return {
-            "unit.name": item.unit.name,
+            "unit.name": self.unit_label(item.unit.path, item.unit.name),
             "full_name": item.full_name,
             "nip": item.nip,
             "rank_display": str(item.rank_display),
@@ -573,7 +594,12 @@ class JPComplianceView(ReportListingView):
         labels = selectors.JPBand.labels()
         target = selectors.jp_target()
         return [
-            PlainColumn("unit", label=_("Work unit"), sort_key="unit", accessor=lambda row: row.unit.name),
+            PlainColumn(
+                "unit",
+                label=_("Work unit"),
+                sort_key="unit",
+                accessor=lambda row: self.unit_label(row.unit.path, row.unit.name),
+            ),
             PlainColumn(
                 "full_name",
                 label=_("Name"),
@@ -667,7 +693,7 @@ class QuizResultsView(ReportListingView):
             "quiz_role": roles.get(item.quiz_role, item.quiz_role),
             "full_name": item.full_name,
             "nip": item.nip,
-            "unit_name": item.unit_name,
+            "unit_name": self.unit_label(item.unit_path, item.unit_name),
             "attempts_finished": item.attempts_finished,
             "grade_percent": None if item.grade_percent is None else float(item.grade_percent),
             "passed": _yes_no(item.passed) if item.grade_percent is not None else "",
@@ -682,7 +708,9 @@ class QuizResultsView(ReportListingView):
             PlainColumn("course_title", label=_("Course"), accessor=lambda row: row.course_title or "–"),
             PlainColumn("full_name", label=_("Name"), sort_key="full_name", accessor=_person_link),
             PlainColumn("nip", label=_("NIP"), accessor=lambda row: format_nip(row.nip)),
-            PlainColumn("unit_name", label=_("Work unit")),
+            PlainColumn(
+                "unit_name", label=_("Work unit"), accessor=lambda row: self.unit_label(row.unit_path, row.unit_name)
+            ),
             PlainColumn("attempts_finished", label=_("Attempts")),
             PlainColumn(
                 "grade_percent",
@@ -868,5 +896,11 @@ class PersonView(ReportAccessMixin, WagtailAdminTemplateMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         report = self.report
         quiz_rows = [(result, report.attempts_by_quiz.get(result.quiz_id, [])) for result in report.quiz_results]
-        context.update(report=report, profile=report.profile, quiz_rows=quiz_rows, scope=self.scope)
+        context.update(
+            report=report,
+            profile=report.profile,
+            unit_label=report.profile.unit.label,
+            quiz_rows=quiz_rows,
+            scope=self.scope,
+        )
         return context
