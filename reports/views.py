@@ -20,7 +20,7 @@ from django.utils.formats import date_format, localize, number_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.generic import TemplateView
 from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.ui.tables import Column
@@ -497,7 +497,12 @@ class CourseParticipantsView(ReportListingView):
                 accessor=lambda row: self.unit_label(row.unit_path, row.unit_name),
             ),
             PlainColumn("progress_status", label=_("Progress"), accessor="get_progress_status_display"),
-            PlainColumn("percent", label=_("Complete"), sort_key="percent", accessor=lambda row: _bar(row.percent)),
+            PlainColumn(
+                "percent",
+                label=pgettext("share of the course done", "Complete"),
+                sort_key="percent",
+                accessor=lambda row: _bar(row.percent),
+            ),
             PlainColumn(
                 "completed_at",
                 label=_("Completed at"),
@@ -566,7 +571,7 @@ class JPComplianceView(ReportListingView):
             "full_name": _("name"),
             "nip": _("NIP / NI PPPK"),
             "rank_display": _("rank"),
-            "jabatan_name": _("position"),
+            "jabatan_name": pgettext("job title", "position"),
             "jp": _("JP %(year)s") % {"year": self.year},
             "target": _("target (JP)"),
             "band": _("20 JP status"),
