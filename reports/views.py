@@ -170,6 +170,7 @@ class ReportListingView(ReportAccessMixin, StreamedSpreadsheetExportMixin, BaseL
     """A paginated, sortable, searchable, filterable report with CSV/XLSX export of the whole result."""
 
     paginate_by = 50
+    template_name = "reports/listing.html"
     results_template_name = "reports/listing_results.html"
     summary_note = ""  # set when the page shows precomputed figures: when they were computed
     is_searchable = True

@@ -77,6 +77,41 @@ class ReportsPanel(Component):
         }
 
 
+class TrainerTasksPanel(Component):
+    """What waits for a trainer, on the admin home page: essays to grade and enrolment requests, in
+    the courses the trainer's own screens list (the same selectors, so the numbers match them). Two
+    counting queries whatever the number of courses."""
+
+    name = "trainer_tasks"
+    order = 80
+    template_name = "reports/trainer_panel.html"
+
+    def __init__(self, user):
+        self.user = user
+
+    def get_context_data(self, parent_context):
+        from courses.models import Enrolment, EnrolmentStatus
+        from courses.services import manageable_courses
+        from quizzes.selectors import grading_queue
+
+        tasks = []
+        if self.user.has_perm("quizzes.grade_attempts"):
+            essays = grading_queue(user=self.user).order_by().count()
+            tasks.append((_("Essays to grade (%(count)s)") % {"count": essays}, reverse("quizzes_admin:grading_queue")))
+        courses = manageable_courses(self.user)
+        requests = Enrolment.objects.filter(status=EnrolmentStatus.REQUESTED, course__in=courses.values("pk")).count()
+        tasks.append((_("Enrolment requests (%(count)s)") % {"count": requests}, reverse("courses_admin:requests")))
+        return {"tasks": tasks}
+
+
+@hooks.register("construct_homepage_panels")
+def add_trainer_panel(request, panels):
+    from courses.admin_views import may_manage_any
+
+    if may_manage_any(request.user):
+        panels.append(TrainerTasksPanel(request.user))
+
+
 @hooks.register("construct_homepage_panels")
 def add_reports_panel(request, panels):
     if scoping.may_view_reports(request.user):
