@@ -23,7 +23,7 @@ class SubtreeFilter(django_filters.ModelChoiceFilter):
 
             def label(node):
                 if not labels:
-                    labels.update(labels_of(field.queryset.values_list("path", "name").order_by(), full=True))
+                    labels.update(labels_of(field.queryset.values_list("path", "name").order_by()))
                 return labels.get(node.path, str(node))
 
             field.label_from_instance = label

@@ -6,8 +6,9 @@ from people.models import UnitKerja
 
 
 class UnitColumn(Column):
-    """A work unit as ``UnitKerja.labels`` names it ("BKPSDM — Kab. Bungo"), the labels of the whole
-    table worked out once, with one query, when its first cell is drawn.
+    """A work unit as ``UnitKerja.labels`` names it among all units ("BKPSDM — Kab. Bungo", and a
+    unique name as it is), worked out once per table, with one query, when its first cell is drawn;
+    the same labels as the unit filter and the exports.
 
     ``unit_of(row)`` gives the row's unit, or its ``(path, name)``; by default the row's ``unit``."""
 
@@ -26,8 +27,7 @@ class UnitColumn(Column):
         table = parent_context.get("table")
         labels = getattr(table, "_unit_labels", None)
         if labels is None:
-            rows = table.data if table is not None else [instance]
-            labels = UnitKerja.labels({pair for row in rows if (pair := self._pair(row)) and pair[0]}, full=True)
+            labels = UnitKerja.labels(UnitKerja.objects.values_list("path", "name").order_by())
             if table is not None:
                 table._unit_labels = labels
         pair = self._pair(instance)

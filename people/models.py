@@ -79,7 +79,8 @@ class UnitKerja(MP_Node):
     @classmethod
     def labels(cls, units, *, full: bool = False) -> dict[str, str]:
         """``{path: label}`` for ``units`` (instances or ``(path, name)`` pairs), with one query for
-        their ancestors whatever their number, none when the ancestors are among ``units``.
+        their ancestors whatever their number, none when the ancestors are among ``units`` or (not
+        ``full``) when no two units share a name.
 
         ``full``: every unit above. Otherwise as few as tell the units apart: a name that is unique
         among ``units`` stays as it is, and units sharing a name get one more unit above at a time
@@ -90,6 +91,8 @@ class UnitKerja(MP_Node):
             names[path] = name
         shown = list(names)
         step = cls.steplen
+        if not full and len(set(names.values())) == len(shown):
+            return names  # every name is unique: nothing above is needed, no query
         wanted = {path[:end] for path in shown for end in range(step, len(path), step)} - names.keys()
         if wanted:
             names.update(cls.objects.filter(path__in=wanted).values_list("path", "name"))

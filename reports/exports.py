@@ -80,7 +80,7 @@ class StreamedSpreadsheetExportMixin(SpreadsheetExportMixin):
 
     @cached_property
     def export_unit_labels(self) -> dict[str, str]:
-        return UnitKerja.labels(UnitKerja.objects.values_list("path", "name").order_by(), full=True)
+        return UnitKerja.labels(UnitKerja.objects.values_list("path", "name").order_by())
 
     def to_row_dict(self, item):
         row = super().to_row_dict(item)

@@ -78,9 +78,9 @@ class ReportsPanel(Component):
 
 
 class TrainerTasksPanel(Component):
-    """What waits for a trainer, on the admin home page: essays to grade and enrolment requests, in
-    the courses the trainer's own screens list (the same selectors, so the numbers match them). Two
-    counting queries whatever the number of courses."""
+    """What waits for a trainer, on the admin home page: essays to grade and enrolment requests in
+    the courses that name them (every course for an Admin BPSDM). Two counting queries, whatever the
+    number of courses, essays or requests."""
 
     name = "trainer_tasks"
     order = 80
@@ -90,16 +90,19 @@ class TrainerTasksPanel(Component):
         self.user = user
 
     def get_context_data(self, parent_context):
-        from courses.models import Enrolment, EnrolmentStatus
-        from courses.services import manageable_courses
-        from quizzes.selectors import grading_queue
+        from courses.models import CoursePage, Enrolment, EnrolmentStatus
+        from quizzes.models import AttemptSlot, AttemptState
 
+        everything = self.user.is_superuser or self.user.has_perm(scoping.ALL_REPORTS)
+        courses = CoursePage.objects.all() if everything else CoursePage.objects.filter(trainers=self.user)
+        course_ids = courses.values("pk")
         tasks = []
         if self.user.has_perm("quizzes.grade_attempts"):
-            essays = grading_queue(user=self.user).order_by().count()
+            essays = AttemptSlot.objects.filter(
+                needs_grading=True, attempt__state=AttemptState.NEEDS_GRADING, attempt__course_id__in=course_ids
+            ).count()
             tasks.append((_("Essays to grade (%(count)s)") % {"count": essays}, reverse("quizzes_admin:grading_queue")))
-        courses = manageable_courses(self.user)
-        requests = Enrolment.objects.filter(status=EnrolmentStatus.REQUESTED, course__in=courses.values("pk")).count()
+        requests = Enrolment.objects.filter(status=EnrolmentStatus.REQUESTED, course_id__in=course_ids).count()
         tasks.append((_("Enrolment requests (%(count)s)") % {"count": requests}, reverse("courses_admin:requests")))
         return {"tasks": tasks}
 
