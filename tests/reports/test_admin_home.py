@@ -123,3 +123,11 @@ def test_report_listings_show_their_title_and_open_filters(client, world, name):
     assert '<form method="get" class="lms-filters"' in page
     assert 'id="filters-drilldown"' not in page, "no filters hidden behind the header icon"
     assert '<div class="lms-report-listing">' in page
+
+
+def test_the_overview_and_person_pages_keep_their_title_in_the_page(client, world):
+    client.force_login(world.admin)
+    overview = client.get(reverse("reports:overview")).content.decode()
+    assert '<h1 class="w-h2 lms-report-title">Laporan: ringkasan</h1>' in overview
+    person = client.get(reverse("reports:person", args=[world.people["a1"].pk])).content.decode()
+    assert '<h1 class="w-h2 lms-report-title">Ahmad Satu</h1>' in person
