@@ -10,10 +10,10 @@ from django.utils import translation
 
 from people.models import UnitKerja
 from people.roles import SUPERVISOR
-from quizzes.models import QuizResult
+from quizzes.models import Attempt, QuizResult
 from reports.views import number
 from tests.factories import ASNProfileFactory, UnitFactory, UserFactory
-from tests.reports.world import person
+from tests.reports.world import person, result
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +139,18 @@ def test_report_pages_write_decimal_commas_and_grouped_thousands(client, world):
     assert "-15" in quizzes and "+30" in quizzes  # gains
     completion = client.get(reverse("reports:completion")).content.decode()
     assert "62,5%" in completion  # average progress of Kursus Satu: (100 + 100 + 50 + 0) / 4
+
+
+def test_quiz_results_and_an_attempt_in_the_quiz_admin_name_the_regency(client, world, bkpsdm):
+    learners = [person(f"kuis{index}", bkpsdm[regency]) for index, regency in enumerate(REGENCIES)]
+    for learner in learners:
+        result(learner, world.quizzes["q1"], world.courses["c1"], grade=70)
+    client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
+    url = reverse("quizzes_admin:results", args=[world.quizzes["q1"].pk])
+    page = client.get(url).content.decode()
+    for regency in REGENCIES:
+        assert f"<td>BKPSDM — {regency}</td>" in page
+        assert f"BKPSDM — {regency}</option>" in page
+    attempt = Attempt.objects.filter(user=learners[0]).first()
+    detail = client.get(reverse("quizzes_admin:attempt", args=[attempt.pk])).content.decode()
+    assert "BKPSDM — Kab. Bungo" in detail
