@@ -22,7 +22,9 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from h5p.forms import H5PContentForm
 from h5p.models import H5PContent, H5PResult, H5PStatement
 from lms.filters import SubtreeFilter
+from people.admin_columns import UnitColumn
 from people.models import UnitKerja
+from reports.exports import StreamedSpreadsheetExportMixin
 
 BROWSER_NOTE = _("reported by the browser")
 
@@ -113,16 +115,18 @@ def _score(raw, maximum):
     return f"{raw:g} / {maximum:g}"
 
 
-class H5PResultIndexView(IndexView):
+class H5PResultIndexView(StreamedSpreadsheetExportMixin, IndexView):
     """Each learner's summary with name, NIP and unit in the same query, for the table and exports."""
 
     custom_field_preprocess = {"success": {"csv": _yes_no, "xlsx": _yes_no}}
+    unit_label_fields = {"unit_name": "unit_path"}
 
     def get_base_queryset(self):
         return H5PResult.objects.annotate(
             participant=Coalesce(F("user__asn_profile__full_name"), F("user__username")),
             nip=Coalesce(F("user__asn_profile__nip"), Value("")),
             unit_name=Coalesce(F("user__asn_profile__unit__name"), Value("")),
+            unit_path=F("user__asn_profile__unit__path"),
         )
 
 
@@ -179,7 +183,7 @@ class H5PResultViewSet(ModelViewSet):
         return [
             Column("participant", label=_("participant")),
             Column("nip", label=_("NIP / NI PPPK")),
-            Column("unit_name", label=_("work unit")),
+            UnitColumn("unit_name", label=_("work unit"), unit_of=lambda row: (row.unit_path, row.unit_name)),
             Column("content_title", label=_("H5P content")),
             Column("attempts", label=_("attempts")),
             Column(
@@ -225,7 +229,7 @@ def _pretty_statement(row):
     )
 
 
-class H5PStatementIndexView(IndexView):
+class H5PStatementIndexView(StreamedSpreadsheetExportMixin, IndexView):
     def get_base_queryset(self):
         return H5PStatement.objects.annotate(
             participant=Coalesce(F("user__asn_profile__full_name"), F("user__username"))

@@ -1,5 +1,7 @@
 """People: users, ASN profiles and the tree of work units (UnitKerja)."""
 
+from collections import Counter
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -64,6 +66,48 @@ class UnitKerja(MP_Node):
     @property
     def indented_name(self) -> str:
         return "— " * (self.depth - 1) + self.name
+
+    # Eleven kabupaten/kota each have a "BKPSDM": a unit is shown with the units above it, nearest
+    # first, so that "BKPSDM — Kab. Bungo" and "BKPSDM — Kab. Tebo" can be told apart.
+    LABEL_SEPARATOR = " — "
+
+    @property
+    def label(self) -> str:
+        """This unit's name and the names of every unit above it (one query for the ancestors)."""
+        return self.labels([self], full=True)[self.path]
+
+    @classmethod
+    def labels(cls, units, *, full: bool = False) -> dict[str, str]:
+        """``{path: label}`` for ``units`` (instances or ``(path, name)`` pairs), with one query for
+        their ancestors whatever their number, none when the ancestors are among ``units`` or (not
+        ``full``) when no two units share a name.
+
+        ``full``: every unit above. Otherwise as few as tell the units apart: a name that is unique
+        among ``units`` stays as it is, and units sharing a name get one more unit above at a time
+        until they differ ("BKPSDM — Kab. Bungo", "BKPSDM — Kab. Tebo")."""
+        names: dict[str, str] = {}
+        for unit in units:
+            path, name = (unit.path, unit.name) if isinstance(unit, cls) else unit
+            names[path] = name
+        shown = list(names)
+        step = cls.steplen
+        if not full and len(set(names.values())) == len(shown):
+            return names  # every name is unique: nothing above is needed, no query
+        wanted = {path[:end] for path in shown for end in range(step, len(path), step)} - names.keys()
+        if wanted:
+            names.update(cls.objects.filter(path__in=wanted).values_list("path", "name"))
+        chains = {path: [names.get(path[:end], "") for end in range(len(path), 0, -step)] for path in shown}
+        levels = {path: len(chain) if full else 1 for path, chain in chains.items()}
+        while True:
+            labels = {
+                path: cls.LABEL_SEPARATOR.join(filter(None, chain[: levels[path]])) for path, chain in chains.items()
+            }
+            counts = Counter(labels.values())
+            longer = [path for path in shown if counts[labels[path]] > 1 and levels[path] < len(chains[path])]
+            if not longer:
+                return labels
+            for path in longer:
+                levels[path] += 1
 
     def subtree(self):
         """This unit and every unit below it, in one query."""

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl.utils import get_column_letter
 
+from lms.spreadsheets import SafeCSVWriter
 from people import nip as nip_rules
 from people.ranks import PANGKAT_BY_GOLONGAN, PPPK_GRADES, EmploymentType, Gender, JabatanType
 
@@ -675,7 +676,7 @@ def _supervisor_loops(records: list[RosterRecord]) -> list[RowError]:
 def template_csv() -> bytes:
     """A CSV template: the header row and one example row, UTF-8 with a BOM so Excel reads it right."""
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
+    writer = SafeCSVWriter(buffer)
     writer.writerow(COLUMN_NAMES)
     writer.writerow([column.example for column in COLUMNS])
     return buffer.getvalue().encode("utf-8-sig")

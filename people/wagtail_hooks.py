@@ -11,6 +11,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from lms.filters import SubtreeFilter
+from people.admin_columns import UnitColumn
 from people.admin_forms import ASNProfileForm, UnitKerjaForm
 from people.models import ASNProfile, UnitKerja
 from people.ranks import GOLONGAN_CHOICES, EmploymentType
@@ -31,7 +32,13 @@ class ASNProfileViewSet(SnippetViewSet):
     model = ASNProfile
     icon = "user"
     menu_label = _("ASN")
-    list_display = ["full_name", "nip_formatted", "rank_display", "jabatan_name", "unit"]
+    list_display = [
+        "full_name",
+        "nip_formatted",
+        "rank_display",
+        "jabatan_name",
+        UnitColumn("unit", label=_("work unit")),
+    ]
     list_per_page = 50
     search_fields = ["full_name", "nip"]
     search_backend_name = None  # plain ORM search: rows bulk-imported from rosters are found at once

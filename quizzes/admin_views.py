@@ -85,7 +85,10 @@ class UnitFilterForm(forms.Form):
                 condition |= Q(path__startswith=path)
             units = units.filter(condition)
         self.fields["unit"].queryset = units
-        self.fields["unit"].label_from_instance = lambda unit: unit.indented_name
+        self.unit_labels = UnitKerja.labels(UnitKerja.objects.values_list("path", "name").order_by())
+        self.fields["unit"].label_from_instance = lambda unit: (
+            "\u00a0\u00a0" * (unit.depth - 1) + self.unit_labels.get(unit.path, unit.name)
+        )
 
 
 def quiz_results(request, quiz_id: int):
@@ -96,6 +99,10 @@ def quiz_results(request, quiz_id: int):
     page = Paginator(results, 50).get_page(request.GET.get("p"))
     attempts = selectors.attempts_for_results(quiz=quiz, user_ids=[result.user_id for result in page])
     rows = [(result, attempts.get(result.user_id, [])) for result in page]
+    for result in page:  # "BKPSDM — Kab. Bungo": the labels the unit filter read, no query per row
+        profile = getattr(result.user, "asn_profile", None)
+        if profile is not None:
+            profile.unit_label = form.unit_labels.get(profile.unit.path, profile.unit.name)
     return _render(
         request,
         "quizzes/admin/results.html",

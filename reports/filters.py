@@ -7,6 +7,7 @@ selectors in ``reports/selectors.py`` do the filtering.
 import django_filters
 from django import forms
 from django.forms.utils import flatatt
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
@@ -53,10 +54,26 @@ class ReportFilterSet(WagtailFilterSet):
         self.scope = scope
         field = self.form.fields["unit"]
         field.queryset = UnitKerja.objects.filter(scope.units()).order_by("path")
-        field.label_from_instance = lambda unit: unit.indented_name
+        # The scope's units are read once, for the options and for ``unit_labels`` (which the rows and
+        # the exports use too); the queryset only validates a chosen unit. An option is indented as
+        # in the tree and named with the units above, so that a chosen "BKPSDM" still says whose.
+        field.widget.choices = self._unit_options  # read when drawn: an export has no options
         if "course" in self.form.fields:
             courses = CoursePage.objects.filter(scope.courses()).order_by("title")
             self.form.fields["course"].queryset = courses
+
+    @cached_property
+    def _scope_units(self) -> list[tuple]:
+        return list(self.form.fields["unit"].queryset.values_list("pk", "path", "depth", "name"))
+
+    @cached_property
+    def unit_labels(self) -> dict[str, str]:
+        return UnitKerja.labels((path, name) for _pk, path, _depth, name in self._scope_units)
+
+    def _unit_options(self):
+        labels = self.unit_labels
+        options = ((pk, "\u00a0\u00a0" * (depth - 1) + labels[path]) for pk, path, depth, _name in self._scope_units)
+        return [("", self.form.fields["unit"].empty_label), *options]
 
     def values(self) -> dict:
         """The valid, non-empty filters; an invalid one (e.g. a unit outside the scope) is dropped and

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -162,6 +162,7 @@ def _person_columns() -> dict:
         "full_name": F("user__asn_profile__full_name"),
         "nip": F("user__asn_profile__nip"),
         "unit_name": F("user__asn_profile__unit__name"),
+        "unit_path": F("user__asn_profile__unit__path"),
     }
 
 
@@ -319,7 +320,9 @@ def _per_unit(*, scope: Scope, unit: UnitKerja | None, year: int) -> tuple[dict[
     return {row[0]: dict(zip(FIELDS, row[1:], strict=True)) for row in live}, None
 
 
-def overview(*, scope: Scope, year: int, unit: UnitKerja | None = None) -> Overview:
+def overview(
+    *, scope: Scope, year: int, unit: UnitKerja | None = None, unit_labels: dict[str, str] | None = None
+) -> Overview:
     """This year's numbers for the scope, in total and per unit one level down. Three queries: the
     year's summary run, the numbers per unit (``_per_unit``) and the units, which roll them up into
     bars by path prefix."""
@@ -340,6 +343,15 @@ def overview(*, scope: Scope, year: int, unit: UnitKerja | None = None) -> Overv
         if path in by_path:
             found = by_path[path]
             summary.name, summary.unit_id, summary.has_children = found["name"], found["pk"], found["numchild"] > 0
+    # Bars that share a name (the "BKPSDM" of two regencies, for a supervisor of both) are named with
+    # the units above them; siblings keep their short names.
+    shared = {name for name, count in Counter(summary.name for summary in groups.values()).items() if count > 1}
+    if shared:
+        if unit_labels is None:
+            unit_labels = UnitKerja.labels((found["path"], found["name"]) for found in units.values())
+        for path, summary in groups.items():
+            if summary.name in shared:
+                summary.name = unit_labels.get(path, summary.name)
     totals = UnitSummary(name=str(_("Total")))
     for summary in groups.values():
         for attribute in FIELDS:

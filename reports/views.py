@@ -14,17 +14,16 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.templatetags.l10n import unlocalize
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format, localize
+from django.utils.formats import date_format, localize, number_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.generic import TemplateView
 from wagtail.admin.paginator import WagtailPaginator
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import BaseListingView, WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 
@@ -32,13 +31,37 @@ from courses.models import CoursePage, ProgressStatus
 from courses.services import WIB
 from people.nip import format_nip, normalise
 from reports import filters, scoping, selectors
-from reports.exports import StreamedSpreadsheetExportMixin
+from reports.exports import StreamedSpreadsheetExportMixin, sheet_name
+
+
+def number(value, decimals: int = 1) -> str:
+    """A number the Indonesian way (``1.234,5``): Django's number format for the active language,
+    thousands grouped, no decimals for a whole number."""
+    value = float(value)
+    if round(value, decimals).is_integer():
+        return number_format(round(value), decimal_pos=0, force_grouping=True)
+    return number_format(value, decimal_pos=decimals, force_grouping=True)
 
 
 def _percent(value) -> str:
     if value is None:
         return "–"
-    return f"{float(value):.0f}%" if float(value).is_integer() else f"{float(value):.1f}%"
+    return f"{number(value)}%"
+
+
+def _signed(value) -> str:
+    if value is None:
+        return "–"
+    sign = "+" if value > 0 else ("-" if value < 0 else "")
+    return sign + number(abs(value))
+
+
+def wib_datetime(moment) -> str:
+    """A time as a reader in Jambi reads it, whatever time zone the process or the viewer's admin
+    profile is in: ``1 Jan 2027, 00.30``."""
+    if moment is None:
+        return "–"
+    return date_format(timezone.localtime(moment, WIB), "j M Y, H.i")
 
 
 def _bar(percent, text: str | None = None) -> str:
@@ -63,7 +86,7 @@ def _person_link(row):
 
 def as_of(moment) -> str:
     """When precomputed figures were computed, as a reader in Jambi reads it."""
-    return date_format(timezone.localtime(moment, WIB), "j M Y H:i")
+    return wib_datetime(moment)
 
 
 class PlainColumn(Column):
@@ -76,7 +99,7 @@ class PlainColumn(Column):
         if value is None:
             text = ""
         elif isinstance(value, int) and not isinstance(value, bool):
-            text = unlocalize(value)
+            text = number_format(value, force_grouping=True)
         else:
             text = localize(value) if str(value).strip() else self.empty_value_display
         classname = format_html(' class="{}"', self.classname) if self.classname else ""
@@ -147,6 +170,7 @@ class ReportListingView(ReportAccessMixin, StreamedSpreadsheetExportMixin, BaseL
     """A paginated, sortable, searchable, filterable report with CSV/XLSX export of the whole result."""
 
     paginate_by = 50
+    template_name = "reports/listing.html"
     results_template_name = "reports/listing_results.html"
     summary_note = ""  # set when the page shows precomputed figures: when they were computed
     is_searchable = True
@@ -164,6 +188,15 @@ class ReportListingView(ReportAccessMixin, StreamedSpreadsheetExportMixin, BaseL
 
     def get_filterset_kwargs(self):
         return {**super().get_filterset_kwargs(), "scope": self.scope}
+
+    @property
+    def unit_labels(self) -> dict[str, str]:
+        """``{path: "BKPSDM — Kab. Bungo"}`` for every unit of the scope, read with the unit filter's
+        options, for the rows and the export."""
+        return self.filters.unit_labels
+
+    def unit_label(self, path: str | None, name: str | None) -> str:
+        return self.unit_labels.get(path or "", name or "")
 
     @cached_property
     def filter_values(self) -> dict:
@@ -195,6 +228,12 @@ class ReportListingView(ReportAccessMixin, StreamedSpreadsheetExportMixin, BaseL
             return queryset.filter(**{f"{self.nip_field}__startswith": digits})
         return super().search_queryset(queryset)
 
+    sheet_has_year = False  # the report is of one year: the XLSX sheet name says which
+
+    def get_sheet_title(self) -> str:
+        title = str(self.get_page_title())
+        return sheet_name(f"{title} {self.year}" if self.sheet_has_year else title)
+
     def get_header_buttons(self):
         return [
             HeaderButton(_("Download XLSX"), url=self.xlsx_export_url, icon_name="download", priority=10),
@@ -222,16 +261,18 @@ class OverviewView(ReportAccessMixin, WagtailAdminTemplateMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset = filters.OverviewFilterSet(self.request.GET or None, scope=self.scope, request=self.request)
+        labels = filterset.unit_labels
         values = filterset.values() if self.request.GET else {}
         year = values.get("year") or selectors.current_year()
         unit = values.get("unit")
-        summary = selectors.overview(scope=self.scope, year=year, unit=unit)
+        summary = selectors.overview(scope=self.scope, year=year, unit=unit, unit_labels=labels)
         context.update(
             filters=filterset,
             overview=summary,
             scope=self.scope,
             year=year,
             unit=unit,
+            unit_label=labels.get(unit.path, unit.name) if unit else "",
             query=self.request.GET.urlencode(),
             bar_max=max([bar.asn for bar in summary.bars] or [0]),
             data_as_of=as_of(summary.computed_at) if summary.computed_at else "",
@@ -245,6 +286,7 @@ class OverviewView(ReportAccessMixin, WagtailAdminTemplateMixin, TemplateView):
 class CourseCompletionView(ReportListingView):
     url_name = "completion"
     page_title = gettext_lazy("Completion by course")
+    sheet_has_year = True
     filterset_class = filters.CourseCompletionFilterSet
     search_fields = ["course__title"]
     nip_field = ""
@@ -398,6 +440,10 @@ class CourseParticipantsView(ReportListingView):
         name = "reports:participants_results" if self.course_page else "reports:enrolments_results"
         return reverse(name, kwargs=self.kwargs)
 
+    @property
+    def sheet_has_year(self):
+        return self.course_page is None
+
     def get_page_title(self):
         if self.course_page is None:
             return _("Participants of every course")
@@ -424,6 +470,11 @@ class CourseParticipantsView(ReportListingView):
             "quiz_grade": _("average quiz grade (%)"),
         }
 
+    def to_row_dict(self, item):
+        row = super().to_row_dict(item)
+        row["unit_name"] = self.unit_label(item.unit_path, item.unit_name)
+        return row
+
     @cached_property
     def custom_field_preprocess(self):
         statuses = {key: str(label) for key, label in ProgressStatus.choices}
@@ -440,10 +491,25 @@ class CourseParticipantsView(ReportListingView):
         columns = [
             PlainColumn("full_name", label=_("Name"), sort_key="full_name", accessor=_person_link),
             PlainColumn("nip", label=_("NIP"), accessor=lambda row: format_nip(row.nip)),
-            PlainColumn("unit_name", label=_("Work unit"), sort_key="unit_name"),
+            PlainColumn(
+                "unit_name",
+                label=_("Work unit"),
+                sort_key="unit_name",
+                accessor=lambda row: self.unit_label(row.unit_path, row.unit_name),
+            ),
             PlainColumn("progress_status", label=_("Progress"), accessor="get_progress_status_display"),
-            PlainColumn("percent", label=_("Complete"), sort_key="percent", accessor=lambda row: _bar(row.percent)),
-            DateColumn("completed_at", label=_("Completed at"), sort_key="completed_at"),
+            PlainColumn(
+                "percent",
+                label=pgettext("share of the course done", "Complete"),
+                sort_key="percent",
+                accessor=lambda row: _bar(row.percent),
+            ),
+            PlainColumn(
+                "completed_at",
+                label=_("Completed at"),
+                sort_key="completed_at",
+                accessor=lambda row: wib_datetime(row.completed_at),
+            ),
             PlainColumn("quiz_grade", label=_("Quiz grade"), accessor=lambda row: _percent(row.quiz_grade)),
         ]
         if self.course_page is None:
@@ -491,6 +557,7 @@ class CourseParticipantsView(ReportListingView):
 class JPComplianceView(ReportListingView):
     url_name = "jp"
     page_title = gettext_lazy("20 JP compliance")
+    sheet_has_year = True
     filterset_class = filters.JPComplianceFilterSet
     search_fields = ["full_name"]
     nip_field = "nip"
@@ -505,7 +572,7 @@ class JPComplianceView(ReportListingView):
             "full_name": _("name"),
             "nip": _("NIP / NI PPPK"),
             "rank_display": _("rank"),
-            "jabatan_name": _("position"),
+            "jabatan_name": pgettext("job title", "position"),
             "jp": _("JP %(year)s") % {"year": self.year},
             "target": _("target (JP)"),
             "band": _("20 JP status"),
@@ -518,7 +585,7 @@ class JPComplianceView(ReportListingView):
     def to_row_dict(self, item):
         band = selectors.JPBand.of(item.jp)
         return {
-            "unit.name": item.unit.name,
+            "unit.name": self.unit_label(item.unit.path, item.unit.name),
             "full_name": item.full_name,
             "nip": item.nip,
             "rank_display": str(item.rank_display),
@@ -533,7 +600,12 @@ class JPComplianceView(ReportListingView):
         labels = selectors.JPBand.labels()
         target = selectors.jp_target()
         return [
-            PlainColumn("unit", label=_("Work unit"), sort_key="unit", accessor=lambda row: row.unit.name),
+            PlainColumn(
+                "unit",
+                label=_("Work unit"),
+                sort_key="unit",
+                accessor=lambda row: self.unit_label(row.unit.path, row.unit.name),
+            ),
             PlainColumn(
                 "full_name",
                 label=_("Name"),
@@ -546,7 +618,7 @@ class JPComplianceView(ReportListingView):
                 label=_("JP %(year)s") % {"year": self.year},
                 sort_key="jp",
                 accessor=lambda row: _bar(
-                    min(100, 100 * row.jp / target) if target else 100, f"{row.jp} / {target} JP"
+                    min(100, 100 * row.jp / target) if target else 100, f"{number(row.jp)} / {number(target)} JP"
                 ),
             ),
             PlainColumn("band", label=_("Status"), accessor=lambda row: labels[selectors.JPBand.of(row.jp)]),
@@ -627,7 +699,7 @@ class QuizResultsView(ReportListingView):
             "quiz_role": roles.get(item.quiz_role, item.quiz_role),
             "full_name": item.full_name,
             "nip": item.nip,
-            "unit_name": item.unit_name,
+            "unit_name": self.unit_label(item.unit_path, item.unit_name),
             "attempts_finished": item.attempts_finished,
             "grade_percent": None if item.grade_percent is None else float(item.grade_percent),
             "passed": _yes_no(item.passed) if item.grade_percent is not None else "",
@@ -642,7 +714,9 @@ class QuizResultsView(ReportListingView):
             PlainColumn("course_title", label=_("Course"), accessor=lambda row: row.course_title or "–"),
             PlainColumn("full_name", label=_("Name"), sort_key="full_name", accessor=_person_link),
             PlainColumn("nip", label=_("NIP"), accessor=lambda row: format_nip(row.nip)),
-            PlainColumn("unit_name", label=_("Work unit")),
+            PlainColumn(
+                "unit_name", label=_("Work unit"), accessor=lambda row: self.unit_label(row.unit_path, row.unit_name)
+            ),
             PlainColumn("attempts_finished", label=_("Attempts")),
             PlainColumn(
                 "grade_percent",
@@ -659,7 +733,7 @@ class QuizResultsView(ReportListingView):
             PlainColumn(
                 "gain",
                 label=_("Gain"),
-                accessor=lambda row: "–" if _gain(row) is None else f"{_gain(row):+.1f}",
+                accessor=lambda row: _signed(_gain(row)),
             ),
         ]
 
@@ -828,5 +902,11 @@ class PersonView(ReportAccessMixin, WagtailAdminTemplateMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         report = self.report
         quiz_rows = [(result, report.attempts_by_quiz.get(result.quiz_id, [])) for result in report.quiz_results]
-        context.update(report=report, profile=report.profile, quiz_rows=quiz_rows, scope=self.scope)
+        context.update(
+            report=report,
+            profile=report.profile,
+            unit_label=report.profile.unit.label,
+            quiz_rows=quiz_rows,
+            scope=self.scope,
+        )
         return context

@@ -77,6 +77,44 @@ class ReportsPanel(Component):
         }
 
 
+class TrainerTasksPanel(Component):
+    """What waits for a trainer, on the admin home page: essays to grade and enrolment requests in
+    the courses that name them (every course for an Admin BPSDM). Two counting queries, whatever the
+    number of courses, essays or requests."""
+
+    name = "trainer_tasks"
+    order = 80
+    template_name = "reports/trainer_panel.html"
+
+    def __init__(self, user):
+        self.user = user
+
+    def get_context_data(self, parent_context):
+        from courses.models import CoursePage, Enrolment, EnrolmentStatus
+        from quizzes.models import AttemptSlot, AttemptState
+
+        everything = self.user.is_superuser or self.user.has_perm(scoping.ALL_REPORTS)
+        courses = CoursePage.objects.all() if everything else CoursePage.objects.filter(trainers=self.user)
+        course_ids = courses.values("pk")
+        tasks = []
+        if self.user.has_perm("quizzes.grade_attempts"):
+            essays = AttemptSlot.objects.filter(
+                needs_grading=True, attempt__state=AttemptState.NEEDS_GRADING, attempt__course_id__in=course_ids
+            ).count()
+            tasks.append((_("Essays to grade (%(count)s)") % {"count": essays}, reverse("quizzes_admin:grading_queue")))
+        requests = Enrolment.objects.filter(status=EnrolmentStatus.REQUESTED, course_id__in=course_ids).count()
+        tasks.append((_("Enrolment requests (%(count)s)") % {"count": requests}, reverse("courses_admin:requests")))
+        return {"tasks": tasks}
+
+
+@hooks.register("construct_homepage_panels")
+def add_trainer_panel(request, panels):
+    from courses.admin_views import may_manage_any
+
+    if may_manage_any(request.user):
+        panels.append(TrainerTasksPanel(request.user))
+
+
 @hooks.register("construct_homepage_panels")
 def add_reports_panel(request, panels):
     if scoping.may_view_reports(request.user):

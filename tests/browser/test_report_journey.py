@@ -47,7 +47,9 @@ def test_supervisor_filters_to_an_opd_drills_into_a_person_and_downloads_xlsx(de
     expect(table).to_contain_text("Bidang A1")
     expect(table).not_to_contain_text("Kab. Kerinci")  # outside the supervisor's units
 
-    page.get_by_label("unit kerja (termasuk sub-unit)").select_option(label="— — Bidang A1")
+    page.get_by_label("unit kerja (termasuk sub-unit)").select_option(
+        label="\u00a0" * 4 + "Bidang A1"
+    )  # indented as in the tree
     page.get_by_role("button", name="Terapkan").click()
     page.wait_for_url(re.compile(rf"unit={world.units['bidang_a1'].pk}"))
     expect(page.get_by_role("heading", name=re.compile("Bidang A1 tahun"))).to_be_visible()
