@@ -304,3 +304,15 @@ def test_every_package_file_is_sandboxed_when_opened_as_a_document(client, learn
         response = client.get(file_url(content, path))
         assert response["Content-Security-Policy"].startswith("sandbox;"), path
         assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_separate_content_origin_serves_the_player_from_there(client, learner, content, settings):
+    settings.H5P_CONTENT_ORIGIN = "https://h5p.lms.example/"
+    settings.CSRF_TRUSTED_ORIGINS = ["https://lms.example"]
+    settings.ALLOWED_HOSTS = ["testserver", "h5p.lms.example"]
+    url = player_url_for(client, content)
+    assert url.startswith(f"https://h5p.lms.example/h5p/{content.pk}/v/{content.version}/t/")
+    response = Client().get(url.removeprefix("https://h5p.lms.example"), HTTP_HOST="h5p.lms.example", secure=True)
+    assert response.status_code == 200
+    policy = response["Content-Security-Policy"]
+    assert "frame-ancestors 'self' https://lms.example" in policy and policy.startswith("sandbox allow-scripts")
