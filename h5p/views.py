@@ -127,7 +127,7 @@ def _activity_path(pk: int) -> str:
     return reverse("h5p:activity", args=[pk])
 
 
-# The form around a state: H5P's fields and their encoding, at most a few hundred bytes more.
+# The form around a state: percent-encoding makes a byte up to three, plus H5P's few other fields.
 MAX_STATE_BODY_BYTES = 3 * services.MAX_STATE_BYTES + 4096
 
 
