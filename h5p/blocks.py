@@ -28,6 +28,12 @@ class H5PContentBlock(blocks.StructBlock):
         label = _("H5P interactive content")
         template = "blocks/h5p_content_block.html"
         preview_value = {"requirement": Requirement.COMPLETED}
+        # Shown above the block's fields, where the trainer makes the item required. (A StructBlock's
+        # Meta is not frozen into migrations; its children's help texts are, so they stay as they are.)
+        help_text = _(
+            "H5P results are reported by the participant's browser and can be forged. Use them for "
+            "practice and completion; what must be proven belongs in a quiz, which the server grades."
+        )
         description = _(
             "An interactive H5P exercise (quiz, drag and drop, interactive video, ...); scores are recorded."
         )

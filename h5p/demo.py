@@ -62,6 +62,9 @@ def _place(content: H5PContent, *, lesson_slug: str, requirement: str):
     return lesson
 
 
+DEMO_HOST = "127.0.0.1:8000"  # the address `make run` serves; demo statements name it
+
+
 def _demo_results(content: H5PContent, lesson) -> None:
     """Browser-reported results for a few learners who already finished the lesson (deterministic ids)."""
     from courses.models import LessonProgress
@@ -79,14 +82,14 @@ def _demo_results(content: H5PContent, lesson) -> None:
             "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"lms-demo/{content.pk}/{user.pk}")),
             "actor": {"name": user.display_name, "mbox": xapi.actor_mbox(user), "objectType": "Agent"},
             "verb": {"id": xapi.ADL + "completed", "display": {"en-US": "completed"}},
-            "object": {"id": f"http://127.0.0.1:8000{path}", "objectType": "Activity"},
+            "object": {"id": f"http://{DEMO_HOST}{path}", "objectType": "Activity"},
             "result": {
                 "score": {"min": 0, "max": 1, "raw": 1 if correct else 0, "scaled": 1 if correct else 0},
                 "completion": True,
                 "success": correct,
             },
         }
-        statement = xapi.parse_statement(json.dumps(data).encode(), activity_path=path, user=user)
+        statement = xapi.parse_statement(json.dumps(data).encode(), activity_path=path, user=user, host=DEMO_HOST)
         result = H5PResult.objects.filter(user=user, content=content).first()
         services.statement_record(user=user, item=content, statement=statement, result=result)
 

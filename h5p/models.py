@@ -117,6 +117,9 @@ class H5PResult(models.Model):
     version = models.PositiveIntegerField(default=0, editable=False)
     # Ids of the latest statements folded in, so a retried statement is never counted twice.
     applied_statements = models.JSONField(default=list, editable=False)
+    # The attempt being reported: the finishing verbs seen for it and its score. One run of a
+    # content type often reports several ("answered" then "completed"): they count once.
+    current_attempt = models.JSONField(default=dict, editable=False)
 
     class Meta:
         verbose_name = _("H5P result")

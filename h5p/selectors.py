@@ -28,6 +28,7 @@ RESULT_FIELDS = (
     "completed_at",
     "passed_at",
     "applied_statements",
+    "current_attempt",
 )
 
 

@@ -195,6 +195,7 @@ SUMMARY_FIELDS = (
     "passed_at",
     "last_activity_at",
     "applied_statements",
+    "current_attempt",
     "version",
 )
 
@@ -263,6 +264,7 @@ def _folded(*, user, item, statement, result: H5PResult | None, now) -> H5PResul
         )
         folded._state.adding = False
         folded.applied_statements = list(result.applied_statements)
+        folded.current_attempt = dict(result.current_attempt or {})
     if not xapi.apply_to_summary(folded, statement, now=now):
         return None
     folded.applied_statements = (folded.applied_statements + [str(statement.statement_id)])[-APPLIED_STATEMENTS_KEPT:]

@@ -10,5 +10,9 @@ urlpatterns = [
     path("h5p/<int:pk>/", views.activity, name="activity"),
     path("h5p/<int:pk>/xapi/", views.statement, name="statement"),
     path("h5p/<int:pk>/state/", views.state, name="state"),
+    # The sandboxed player and the files it fetches: authorised by a token in the path.
+    path("h5p/<int:pk>/v/<str:version>/t/<str:token>/player/", views.player_page, name="player"),
+    path("h5p/<int:pk>/v/<str:version>/t/<str:token>/<path:path>", views.package_file, name="token_file"),
+    # The same files for a signed-in trainer or learner (session).
     path("h5p/<int:pk>/v/<str:version>/<path:path>", views.package_file, name="file"),
 ]

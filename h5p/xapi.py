@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import uuid
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -40,6 +41,10 @@ VIEWING = frozenset({"consumed", "viewed"})
 RECORDED_VERB_IRIS = sorted(VERBS)
 
 MAX_STATEMENT_BYTES = 32 * 1024
+# Real statements nest about 6 deep (object.definition.extensions...); H5P states a little more.
+MAX_JSON_DEPTH = 64
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
 
 
 class StatementInvalid(Exception):
@@ -73,6 +78,34 @@ class Statement:
         return self.score_max is not None and self.score_max > 0 and self.score_raw is not None
 
 
+def json_too_deep(text: str, *, max_depth: int = MAX_JSON_DEPTH) -> bool:
+    """Whether JSON text nests arrays/objects deeper than ``max_depth``, decided without parsing.
+
+    ``json.loads`` recurses once per level and raises RecursionError (a 500) around a thousand
+    levels; this scan is linear and runs first, so deep input is refused with a 4xx instead.
+    Brackets inside strings do not count.
+    """
+    depth = 0
+    for bracket in _JSON_BRACKET.finditer(_JSON_STRING.sub("", text)):
+        if bracket.group() in "[{":
+            depth += 1
+            if depth > max_depth:
+                return True
+        else:
+            depth -= 1
+    return False
+
+
+def loads_bounded(text: str, *, too_deep_message: str, invalid_message: str):
+    """``json.loads`` for input from the browser: too deep or invalid raises ``StatementInvalid``."""
+    if json_too_deep(text):
+        raise StatementInvalid(too_deep_message)
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise StatementInvalid(invalid_message) from exc
+
+
 def actor_mbox(user) -> str:
     """The xAPI actor the player is told to use for this learner (an address that is never mailed)."""
     return f"mailto:user-{user.pk}@lms.invalid"
@@ -95,19 +128,25 @@ def _iri(value, label: str, *, max_length: int) -> str:
     return value
 
 
-def parse_statement(body: bytes, *, activity_path: str, user) -> Statement:
-    """Validate a statement posted for the item whose activity IRI has path ``activity_path``.
+def parse_statement(body: bytes, *, activity_path: str, user, host: str) -> Statement:
+    """Validate a statement posted for the item whose activity IRI is ``http(s)://<host><activity_path>``.
 
-    Checks size, JSON shape, the required fields (id, actor, verb, object), that the actor is the
-    signed-in learner, that the object is this item (or a question inside it), and the result's
-    shape. Raises ``StatementInvalid`` with a message in the active language.
+    Checks size, nesting depth, JSON shape, the required fields (id, actor, verb, object), that
+    the actor is the signed-in learner, that the object is this item on this host (or a question
+    inside it), and the result (numbers, min ≤ raw ≤ max with a minimum of 0 when none is given,
+    scaled in [-1, 1]). Raises ``StatementInvalid`` with a message in the active language.
     """
     if len(body) > MAX_STATEMENT_BYTES:
         raise StatementInvalid(_("The statement is larger than %(limit)d bytes.") % {"limit": MAX_STATEMENT_BYTES})
     try:
-        data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise StatementInvalid(_("The statement is not valid JSON.")) from exc
+    data = loads_bounded(
+        text,
+        too_deep_message=_("The statement is nested more than %(depth)d levels deep.") % {"depth": MAX_JSON_DEPTH},
+        invalid_message=_("The statement is not valid JSON."),
+    )
     if not isinstance(data, dict):
         raise StatementInvalid(_("The statement must be a JSON object."))
 
@@ -133,7 +172,13 @@ def parse_statement(body: bytes, *, activity_path: str, user) -> Statement:
     object_iri = _iri(target.get("id"), "object.id", max_length=500)
     parts = urlsplit(object_iri)
     sub_content = parts.query.startswith("subContentId=")
-    if parts.path != activity_path or (parts.query and not sub_content) or parts.fragment:
+    if (
+        parts.scheme not in {"http", "https"}
+        or parts.netloc.lower() != host.lower()
+        or parts.path != activity_path
+        or (parts.query and not sub_content)
+        or parts.fragment
+    ):
         raise StatementInvalid(_("The statement is about another activity."))
 
     context = data.get("context")
@@ -164,9 +209,9 @@ def parse_statement(body: bytes, *, activity_path: str, user) -> Statement:
                 raise StatementInvalid(_("result.score.max must not be negative."))
             if score_min is not None and score_max is not None and score_min > score_max:
                 raise StatementInvalid(_("result.score.min must not be above result.score.max."))
-            if score_raw is not None and (
-                (score_max is not None and score_raw > score_max) or (score_min is not None and score_raw < score_min)
-            ):
+            # H5P scores start at 0: without a stated minimum, a negative raw score is not one.
+            lowest = score_min if score_min is not None else 0.0
+            if score_raw is not None and ((score_max is not None and score_raw > score_max) or score_raw < lowest):
                 raise StatementInvalid(_("result.score.raw must lie between min and max."))
             if score_scaled is None and score_raw is not None and score_max:
                 score_scaled = round(score_raw / score_max, 4)
@@ -194,11 +239,40 @@ def parse_statement(body: bytes, *, activity_path: str, user) -> Statement:
     )
 
 
+def _continues_attempt(current: dict | None, statement: Statement) -> bool:
+    """Whether a finishing statement reports the attempt already counted, not a new one.
+
+    H5P content types report one run with one or more finishing verbs on the whole activity:
+    Multiple Choice sends "answered", Question Set "completed", others "answered" AND
+    "completed" (or "passed"/"failed" besides) for the same check, with the same score. So a
+    verb not yet seen for the current attempt, with the same score, belongs to it; the same verb
+    again (the learner pressed "Retry" and checked again) or another score is a new attempt.
+    """
+    if not current or not current.get("verbs"):
+        return False
+    return (
+        statement.verb not in current["verbs"]
+        and current.get("raw") == statement.score_raw
+        and current.get("max") == statement.score_max
+    )
+
+
 def apply_to_summary(result, statement: Statement, *, now) -> bool:
     """Update an ``H5PResult`` (unsaved) with a statement; return whether anything changed."""
     changed = False
     if statement.finishes_attempt:
-        result.attempts += 1
+        if _continues_attempt(result.current_attempt, statement):
+            result.current_attempt = {
+                **result.current_attempt,
+                "verbs": [*result.current_attempt["verbs"], statement.verb],
+            }
+        else:
+            result.attempts += 1
+            result.current_attempt = {
+                "verbs": [statement.verb],
+                "raw": statement.score_raw,
+                "max": statement.score_max,
+            }
         changed = True
         if statement.has_score:
             scaled = statement.score_scaled if statement.score_scaled is not None else 0.0

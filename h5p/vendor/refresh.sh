@@ -2,7 +2,7 @@
 # Refresh the vendored H5P player (npm package h5p-standalone, MIT) from the npm registry.
 #
 #   h5p/vendor/refresh.sh            # the pinned version below
-#   h5p/vendor/refresh.sh 3.8.2      # another version: then update H5P_STANDALONE_VERSION in h5p/player.py
+#   h5p/vendor/refresh.sh 3.8.2      # another version: then update the version named in docs/h5p.md
 #
 # The package's install script insists on yarn, so it is fetched with `npm pack` (no scripts run)
 # and only its prebuilt dist/ files are copied, with the licence, into

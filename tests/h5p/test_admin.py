@@ -149,3 +149,18 @@ def test_item_listing_links_to_results_and_preview(client, results):
     page = client.get("/admin/snippets/h5p/h5pcontent/").content.decode()
     assert f"/admin/h5p/results/?content={content.pk}" in page
     assert f"/h5p/{content.pk}/" in page
+
+
+def test_the_lesson_editor_warns_that_h5p_results_can_be_forged(client):
+    """Where a trainer makes an H5P item required, the editor says a quiz is what proves (issue 11, Low 11)."""
+    from django.contrib.auth import get_user_model
+
+    content = item(title="Kuis Wajib")
+    tree = course_with_h5p([(content, Requirement.PASSED)])
+    admin = get_user_model().objects.create_superuser(username="admin-editor", password="x", email="e@b.c")
+    client.force_login(admin)
+    editor = client.get(f"/admin/pages/{tree.lessons[0].pk}/edit/")
+    assert editor.status_code == 200
+    html = editor.content.decode()
+    assert "dilaporkan oleh peramban peserta dan dapat dipalsukan" in html
+    assert "dinilai oleh server" in html

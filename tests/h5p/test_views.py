@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.test import Client
 
 from h5p import services
 from h5p.models import H5PState, Requirement
@@ -167,8 +168,9 @@ def test_state_needs_access_and_csrf(content, learner):
 def test_the_preview_page_renders_the_player_for_a_trainer(client, content):
     client.force_login(UserFactory(username="pengajar-pratinjau", roles=[PENGAJAR]))
     page = client.get(f"/h5p/{content.pk}/").content.decode()
-    assert "data-h5p-player" in page and "h5p-standalone/main.bundle.js" in page
-    assert "Nilai di sini dilaporkan oleh peramban Anda." in page
+    assert "data-h5p-player" in page and "h5p/js/h5p-player.js" in page
+    # The trainer is told what browser-reported results are worth.
+    assert "dilaporkan oleh peramban peserta dan dapat dipalsukan" in page
     assert "cdn" not in page.lower()
 
 
@@ -191,3 +193,127 @@ def test_everything_goes_through_the_storage_api_not_the_local_disk(
     with django_capture_on_commit_callbacks(execute=True):
         services.content_replace(item=content, package=package())
     assert not default_storage.exists(f"{old_prefix}/h5p.json")
+
+
+@pytest.mark.parametrize(
+    "data",
+    ["[" * 30_000, '{"a":' * 5_000 + "1" + "}" * 5_000, "[" * 65 + "]" * 65],
+    ids=["open-brackets", "nested-objects", "depth-65"],
+)
+def test_deeply_nested_state_is_refused_and_nothing_stored(client, learner, content, data):
+    response = client.post(state_url(content), {"data": data})
+    assert (
+        response.status_code == 400 and "JSON" in response.json()["message"] or "tingkat" in response.json()["message"]
+    )
+    assert not H5PState.objects.exists()
+
+
+def test_a_state_body_above_the_bound_is_refused_before_it_is_read(client, learner, content):
+    # A small state with a large padding field: the bound is on the body, before any parsing.
+    body = "data=%7B%7D&padding=" + "1" * (4 * services.MAX_STATE_BYTES)
+    response = client.post(state_url(content), body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 413
+    assert not H5PState.objects.exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# The sandboxed player and its file tokens (issue 11, High 2)
+
+
+def player_url_for(client, content) -> str:
+    return client.get(state_url(content)).json()["playerUrl"]
+
+
+def test_the_player_document_is_sandboxed_without_same_origin(client, learner, content):
+    url = player_url_for(client, content)
+    assert url.startswith(f"/h5p/{content.pk}/v/{content.version}/t/") and url.endswith("/player/")
+    response = Client().get(url)  # the sandboxed frame brings no cookies
+    assert response.status_code == 200
+    policy = response["Content-Security-Policy"]
+    assert policy.startswith("sandbox allow-scripts allow-forms;") and "allow-same-origin" not in policy
+    assert "frame-ancestors 'self'" in policy and "form-action 'none'" in policy
+    assert "connect-src 'self' http://testserver" in policy and "default-src 'none'" in policy
+    assert "X-Frame-Options" not in response and response["Referrer-Policy"] == "no-referrer"
+    html = response.content.decode()
+    assert "h5p-standalone/main.bundle.js" in html and "h5p/js/h5p-frame.js" in html
+    # No learner data and no CSRF token in the frame's document.
+    assert "csrf" not in html.lower() and str(learner.pk) + "@lms.invalid" not in html
+
+
+def test_files_are_served_by_token_without_a_session(client, learner, content):
+    base = player_url_for(client, content).removesuffix("/player/")
+    anonymous = Client()
+    answer = anonymous.get(f"{base}/h5p.json")
+    assert answer.status_code == 200 and answer["Access-Control-Allow-Origin"] == "*"
+    assert answer["Content-Security-Policy"].startswith("sandbox;")
+    assert json.loads(body(answer))["mainLibrary"] == "H5P.KuisSingkat"
+    script = anonymous.get(f"{base}/libraries/H5P.KuisSingkat-1.0/kuis-singkat.js")
+    assert script.status_code == 200 and b"H5P.KuisSingkat" in body(script)
+
+
+def test_a_token_is_bound_to_its_user_item_version_and_time(client, learner, content, settings):
+    import time
+
+    from h5p import player
+
+    base = player_url_for(client, content).removesuffix("/player/")
+    token = base.rsplit("/", 1)[1]
+    user_id, window, signature = token.split("-")
+    anonymous = Client()
+    other = item(title="Lain")
+    forged = {
+        "tampered signature": base.replace(signature, "0" * len(signature)),
+        "another user": base.replace(f"/t/{user_id}-", f"/t/{int(user_id) + 1}-"),
+        "another window": base.replace(f"-{window}-", f"-{int(window) - 1}-"),
+        "another item": base.replace(f"/h5p/{content.pk}/", f"/h5p/{other.pk}/").replace(
+            content.version, other.version
+        ),
+        "malformed": base.replace(token, "abc"),
+    }
+    for label, url in forged.items():
+        assert anonymous.get(f"{url}/h5p.json").status_code == 404, label
+        assert anonymous.get(f"{url}/player/").status_code == 404, label
+    # Expired: accepted for H5P_FILE_TOKEN_HOURS after its window starts, no longer.
+    later = time.time() + player.max_age_seconds() + player.WINDOW_SECONDS
+    assert player.token_user(token, item_id=content.pk, version=content.version) == learner
+    assert player.token_user(token, item_id=content.pk, version=content.version, now=later) is None
+
+
+def test_a_token_stops_working_when_access_or_password_changes(client, learner, content):
+    from courses.models import Enrolment, EnrolmentStatus
+
+    base = player_url_for(client, content).removesuffix("/player/")
+    assert Client().get(f"{base}/h5p.json").status_code == 200
+    learner.set_password("sandi-baru-123")
+    learner.save()
+    assert Client().get(f"{base}/h5p.json").status_code == 404, "a password change ends the token"
+    client.force_login(learner)
+    base = player_url_for(client, content).removesuffix("/player/")
+    Enrolment.objects.filter(user=learner).update(status=EnrolmentStatus.WITHDRAWN)
+    assert Client().get(f"{base}/h5p.json").status_code == 404, "access is checked on every file"
+
+
+def test_a_token_url_after_a_replacement_is_404(client, learner, content, django_capture_on_commit_callbacks):
+    base = player_url_for(client, content).removesuffix("/player/")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.content_replace(item=content, package=package())
+    assert Client().get(f"{base}/h5p.json").status_code == 404
+
+
+def test_every_package_file_is_sandboxed_when_opened_as_a_document(client, learner, content):
+    for path in ("h5p.json", "content/content.json", "libraries/H5P.KuisSingkat-1.0/kuis-singkat.js"):
+        response = client.get(file_url(content, path))
+        assert response["Content-Security-Policy"].startswith("sandbox;"), path
+        assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_separate_content_origin_serves_the_player_from_there(client, learner, content, settings):
+    settings.H5P_CONTENT_ORIGIN = "https://h5p.lms.example/"
+    settings.CSRF_TRUSTED_ORIGINS = ["https://lms.example"]
+    settings.ALLOWED_HOSTS = ["testserver", "h5p.lms.example"]
+    url = player_url_for(client, content)
+    assert url.startswith(f"https://h5p.lms.example/h5p/{content.pk}/v/{content.version}/t/")
+    response = Client().get(url.removeprefix("https://h5p.lms.example"), HTTP_HOST="h5p.lms.example", secure=True)
+    assert response.status_code == 200
+    policy = response["Content-Security-Policy"]
+    assert "frame-ancestors 'self' https://lms.example" in policy and policy.startswith("sandbox allow-scripts")

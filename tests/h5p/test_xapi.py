@@ -262,7 +262,9 @@ def test_a_stale_read_never_loses_an_attempt(learner_client, learner, content):
     item_row, stale = selectors.item_with_result(user=learner, pk=content.pk)
     post(learner_client, content, statement(learner, content, "answered", score=(1, 1), success=True))
     late = statement(learner, content, "answered", score=(0, 1), success=False)
-    parsed = xapi.parse_statement(json.dumps(late).encode(), activity_path=f"/h5p/{content.pk}/", user=learner)
+    parsed = xapi.parse_statement(
+        json.dumps(late).encode(), activity_path=f"/h5p/{content.pk}/", user=learner, host="testserver"
+    )
     services.statement_record(user=learner, item=item_row, statement=parsed, result=stale)
     result = result_of(learner, content)
     assert (result.attempts, result.best_raw, result.latest_raw, result.success) == (3, 1, 0, True)
@@ -286,3 +288,154 @@ def test_a_retry_folds_in_a_statement_whose_summary_write_was_lost(learner_clien
     assert result_of(learner, content).attempts == 1
     post(learner_client, content, data)
     assert result_of(learner, content).attempts == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# One run of a content type reports one attempt (issue 12: "Percobaan: 2" after one answer)
+
+
+def top_level(learner, content, verb, score=(1, 1), success=True):
+    return statement(learner, content, verb, score=score, success=success)
+
+
+def test_answered_and_completed_of_one_check_count_one_attempt(learner_client, learner, content):
+    post(learner_client, content, top_level(learner, content, "answered"))
+    post(learner_client, content, top_level(learner, content, "completed"))
+    assert result_of(learner, content).attempts == 1
+    # Retry, check again: a new attempt, again reported twice.
+    post(learner_client, content, top_level(learner, content, "answered", score=(0, 1), success=False))
+    post(learner_client, content, top_level(learner, content, "completed", score=(0, 1), success=False))
+    result = result_of(learner, content)
+    assert (result.attempts, result.latest_raw, result.best_raw) == (2, 0, 1)
+
+
+@pytest.mark.parametrize(
+    "verbs",
+    [
+        ("answered", "completed"),
+        ("completed", "answered"),
+        ("answered", "passed", "completed"),
+        ("failed", "completed"),
+    ],
+)
+def test_several_finishing_verbs_of_one_run_are_one_attempt(learner_client, learner, content, verbs):
+    success = "failed" not in verbs
+    for verb in verbs:
+        post(learner_client, content, top_level(learner, content, verb, score=(1, 2), success=success))
+    assert result_of(learner, content).attempts == 1
+
+
+def test_the_same_verb_again_or_another_score_is_a_new_attempt(learner_client, learner, content):
+    post(learner_client, content, top_level(learner, content, "answered"))
+    post(learner_client, content, top_level(learner, content, "answered"))
+    assert result_of(learner, content).attempts == 2
+    post(learner_client, content, top_level(learner, content, "completed", score=(0, 1), success=False))
+    assert result_of(learner, content).attempts == 3
+
+
+# ---------------------------------------------------------------------------------------------
+# Hostile bodies (issue 11, Low 7 and 11)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[" * 30_000,
+        b"[" * 30_000 + b"]" * 30_000,
+        b'{"a":' * 10_000 + b"1" + b"}" * 10_000,
+        b'{"id": "x", "object": ' + b"[" * 65 + b"]" * 65 + b"}",
+    ],
+    ids=["open-brackets", "balanced-brackets", "nested-objects", "depth-65-legal-size"],
+)
+def test_deeply_nested_json_is_refused_with_4xx(learner_client, learner, content, body):
+    response = post(learner_client, content, body)
+    assert 400 <= response.status_code < 500
+    assert "message" in response.json()
+    assert not H5PStatement.objects.exists() and not H5PResult.objects.exists()
+
+
+def test_brackets_inside_strings_do_not_count_as_depth(learner_client, learner, content):
+    data = statement(learner, content, "answered")
+    data["result"]["response"] = "[" * 200 + '\\"{' * 50
+    assert post(learner_client, content, data).status_code == 200
+
+
+def test_a_statement_nested_64_deep_is_still_accepted(learner_client, learner, content):
+    data = statement(learner, content, "answered")
+    nested = {}
+    for _ in range(58):  # + statement, object, definition, extensions, key levels = 64
+        nested = {"n": nested}
+    data["object"]["definition"]["extensions"]["http://example.org/x"] = nested
+    assert post(learner_client, content, data).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/jsonp", ""],
+)
+def test_only_json_is_accepted(learner_client, learner, content, content_type):
+    body = json.dumps(statement(learner, content, "answered"))
+    response = learner_client.post(f"/h5p/{content.pk}/xapi/", body, content_type=content_type)
+    assert response.status_code == 415 and "application/json" in response.json()["message"]
+    assert not H5PStatement.objects.exists()
+
+
+def test_json_with_a_charset_is_accepted(learner_client, learner, content):
+    body = json.dumps(statement(learner, content, "answered"))
+    response = learner_client.post(f"/h5p/{content.pk}/xapi/", body, content_type="application/json; charset=utf-8")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "score",
+    [
+        {"raw": -1, "max": 1},  # no minimum: scores start at 0
+        {"raw": -0.5, "max": 1, "scaled": -0.5},
+        {"raw": 0, "min": 1, "max": 3},
+        {"raw": 4, "min": 0, "max": 3},
+        {"raw": 1, "max": 1, "scaled": 1.01},
+        {"raw": 0, "max": 1, "scaled": -1.5},
+        {"raw": 1, "min": 2, "max": 1},
+    ],
+)
+def test_impossible_scores_are_refused(learner_client, learner, content, score):
+    data = statement(learner, content, "completed")
+    data["result"]["score"] = score
+    response = post(learner_client, content, data)
+    assert response.status_code == 400 and "result.score" in response.json()["message"]
+    assert not H5PResult.objects.exists()
+
+
+def test_a_negative_score_with_a_negative_minimum_is_accepted(learner_client, learner, content):
+    data = statement(learner, content, "completed")
+    data["result"]["score"] = {"raw": -1, "min": -2, "max": 2}
+    assert post(learner_client, content, data).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "iri",
+    [
+        "http://evil.example/h5p/{pk}/",
+        "https://evil.example/h5p/{pk}/",
+        "http://testserver.evil.example/h5p/{pk}/",
+        "http://testserver:8443/h5p/{pk}/",
+        "http://user@evil.example/h5p/{pk}/",
+        "ftp://testserver/h5p/{pk}/",
+        "urn:h5p:{pk}",
+        "http://testserver/h5p/{pk}/#x",
+        "http://testserver/h5p/{pk}/?other=1",
+        "http://testserver/h5p/{pk}",
+    ],
+)
+def test_an_object_iri_not_of_this_content_on_this_host_is_refused(learner_client, learner, content, iri):
+    data = statement(learner, content, "completed")
+    data["object"]["id"] = iri.format(pk=content.pk)
+    response = post(learner_client, content, data)
+    assert response.status_code == 400
+    assert not H5PStatement.objects.exists() and not H5PResult.objects.exists()
+
+
+def test_the_host_is_compared_without_case(learner_client, learner, content):
+    data = statement(learner, content, "completed")
+    data["object"]["id"] = f"http://TestServer/h5p/{content.pk}/"
+    assert post(learner_client, content, data).status_code == 200

@@ -1,24 +1,18 @@
-// H5P players in a lesson: each starts only when it scrolls into view (or on its button), resumes
-// the learner's saved state, and sends the player's xAPI statements to the server with the CSRF token.
-// The h5p-standalone bundle (vendored, see h5p/vendor/refresh.sh) is loaded once, on first use.
+// H5P players in a lesson. Each starts only when it scrolls into view (or on its button) and runs in
+// an <iframe sandbox="allow-scripts allow-forms"> WITHOUT allow-same-origin (see h5p/player.py): package code
+// cannot reach this page, its cookies or its CSRF token. The frame reports by postMessage; this
+// page checks every message (sender window, origin "null", shape, size) and alone sends the
+// learner's xAPI statements and saved state to the server, with its own CSRF token.
 
-const CONTENT_ID_EXTENSION = 'http://h5p.org/x-api/h5p-local-content-id';
+const CHANNEL = 'lms-h5p';
+const MAX_STATEMENT_CHARS = 32 * 1024;
+const MAX_STATE_CHARS = 64 * 1024;
+const MIN_HEIGHT = 120;
+const MAX_HEIGHT = 20000;
 const nodes = Array.from(document.querySelectorAll('[data-h5p-player]:not([data-h5p-bound])'));
-const players = new Map(); // H5P content id (the item id) -> { node, xapiUrl, verbs }
-const host = (window.lmsH5P = window.lmsH5P || { csrfToken: '' });
-let bundle = null;
-let queue = Promise.resolve(); // h5p-standalone players must be created one after another
-let listening = false;
-
-function loadScript(src) {
-  return new Promise((resolve, reject) => {
-    const script = document.createElement('script');
-    script.src = src;
-    script.onload = resolve;
-    script.onerror = () => reject(new Error('script ' + src));
-    document.head.appendChild(script);
-  });
-}
+const players = new Map(); // item id -> player
+let csrfToken = '';
+let queue = Promise.resolve(); // one player starts after another: the first load stays light
 
 function statementId() {
   if (window.isSecureContext && crypto.randomUUID) return crypto.randomUUID();
@@ -33,142 +27,202 @@ function setStatus(node, text) {
   node.querySelector('[data-h5p-status]').textContent = text || '';
 }
 
+function showStart(node, visible) {
+  node.querySelector('[data-h5p-start-row]').hidden = !visible;
+}
+
 function fill(template, values) {
   return template.replace(/\{(\w+)\}/g, (_, key) => String(values[key] ?? ''));
 }
 
 function formatNumber(value) {
-  return Number.isInteger(value) ? String(value) : String(Math.round(value * 100) / 100);
+  return new Intl.NumberFormat(document.documentElement.lang || 'id', { maximumFractionDigits: 2 }).format(value);
 }
 
 function showSummary(node, summary) {
   const target = node.querySelector('[data-h5p-summary]');
+  target.replaceChildren();
   if (!summary || (!summary.attempts && !summary.completed)) {
     target.hidden = true;
     return;
   }
   const d = node.dataset;
-  const parts = [];
-  if (summary.completed) parts.push(d.textDone);
-  if (summary.success === true) parts.push(d.textPassed);
-  else if (summary.success === false) parts.push(d.textFailed);
+  const add = (text, tone) => {
+    const part = document.createElement('span');
+    part.className = `h5p-summary-part h5p-summary-${tone}`;
+    part.textContent = text;
+    target.append(part);
+  };
+  if (summary.completed) add(d.textDone, 'ok');
+  if (summary.success === true) add(d.textPassed, 'ok');
+  else if (summary.success === false) add(d.textFailed, 'warn');
   if (summary.best_max) {
-    parts.push(fill(d.textScore, { raw: formatNumber(summary.best_raw), max: formatNumber(summary.best_max) }));
+    add(fill(d.textScore, { raw: formatNumber(summary.best_raw), max: formatNumber(summary.best_max) }), 'plain');
   }
-  if (summary.attempts) parts.push(fill(d.textAttempts, { count: summary.attempts }));
-  target.textContent = parts.join(' · ');
+  if (summary.attempts) add(fill(d.textAttempts, { count: summary.attempts }), 'plain');
   target.hidden = false;
   node.classList.toggle('is-completed', Boolean(summary.completed));
 }
 
-async function send(player, statement, attempt = 0) {
+async function post(player, url, init, attempt = 0) {
   let response;
   try {
-    response = await fetch(player.xapiUrl, {
+    response = await fetch(url, {
       method: 'POST',
       credentials: 'same-origin',
-      headers: { 'Content-Type': 'application/json', 'X-CSRFToken': host.csrfToken, Accept: 'application/json' },
-      body: JSON.stringify(statement),
       keepalive: true,
+      ...init,
+      headers: { 'X-CSRFToken': csrfToken, Accept: 'application/json', ...init.headers },
     });
   } catch (error) {
     response = null;
   }
-  if (response && response.ok) {
-    const answer = await response.json();
-    showSummary(player.node, answer.summary);
-    if (answer.completionChanged) {
-      document.dispatchEvent(new CustomEvent('lms:h5p-completed', { detail: { itemId: player.node.dataset.itemId } }));
-    }
-    return;
-  }
-  if (response && response.status >= 400 && response.status < 500) return; // refused: retrying cannot help
+  if (response && response.ok) return response.json();
+  if (response && response.status >= 400 && response.status < 500) return null; // refused: retrying cannot help
   if (attempt < 5) {
-    // Same statement id on every try: the server stores it once.
+    // Same body on every try (a statement keeps its id): the server stores it once.
     if (attempt === 1) setStatus(player.node, player.node.dataset.textSavingError);
-    setTimeout(() => send(player, statement, attempt + 1), 2000 * 2 ** attempt);
+    await new Promise((resolve) => setTimeout(resolve, 2000 * 2 ** attempt));
+    return post(player, url, init, attempt + 1);
+  }
+  return null;
+}
+
+function isPlainObject(value) {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+async function sendStatement(player, statement) {
+  if (!isPlainObject(statement) || !isPlainObject(statement.verb) || !isPlainObject(statement.object)) return;
+  if (!player.verbs.has(statement.verb.id)) return; // only what the server records
+  const objectId = String(statement.object.id || '');
+  if (objectId !== player.activityIri && !objectId.startsWith(`${player.activityIri}?`)) return;
+  if (!statement.id) statement.id = statementId();
+  if (!statement.timestamp) statement.timestamp = new Date().toISOString();
+  const body = JSON.stringify(statement);
+  if (body.length > MAX_STATEMENT_CHARS) return;
+  const answer = await post(player, player.node.dataset.xapiUrl, {
+    headers: { 'Content-Type': 'application/json' },
+    body,
+  });
+  if (!answer) return;
+  setStatus(player.node, '');
+  showSummary(player.node, answer.summary);
+  if (answer.completionChanged) {
+    document.dispatchEvent(new CustomEvent('lms:h5p-completed', { detail: { itemId: player.node.dataset.itemId } }));
   }
 }
 
-function onXAPI(event) {
-  const statement = event && event.data && event.data.statement;
-  if (!statement || !statement.verb || !statement.object) return;
-  const extensions = (statement.object.definition && statement.object.definition.extensions) || {};
-  const player = players.get(String(extensions[CONTENT_ID_EXTENSION]));
-  if (!player || !player.verbs.has(statement.verb.id)) return;
-  if (!statement.id) statement.id = statementId();
-  if (!statement.timestamp) statement.timestamp = new Date().toISOString();
-  send(player, statement);
+function saveState(player, message) {
+  const fields = ['dataType', 'subContentId', 'data', 'preload', 'invalidate'];
+  if (!fields.every((name) => typeof message[name] === 'string')) return;
+  if (message.data.length > MAX_STATE_CHARS || message.dataType.length > 64 || message.subContentId.length > 64) return;
+  const url = new URL(player.node.dataset.stateUrl, window.location.href);
+  url.searchParams.set('dataType', message.dataType);
+  url.searchParams.set('subContentId', message.subContentId);
+  const body = new URLSearchParams({ data: message.data, preload: message.preload, invalidate: message.invalidate });
+  post(player, url.href, { body });
+}
+
+function onMessage(event) {
+  // Only a message from one of our frames' own window, in its opaque origin, in our shape.
+  const player = Array.from(players.values()).find((candidate) => candidate.frame.contentWindow === event.source);
+  if (!player || event.origin !== 'null') return;
+  const message = event.data;
+  if (!isPlainObject(message) || message.channel !== CHANNEL || typeof message.type !== 'string') return;
+  switch (message.type) {
+    case 'ready':
+      if (player.initialised) return;
+      player.initialised = true;
+      player.frame.contentWindow.postMessage(
+        {
+          channel: CHANNEL,
+          type: 'init',
+          state: typeof player.saved.data === 'string' ? player.saved.data : null,
+          reset: player.saved.reset === true,
+          actor: player.saved.actor,
+          activityIri: player.activityIri,
+          title: player.node.dataset.title,
+        },
+        '*', // an opaque origin cannot be named; the frame gets only its learner's own state
+      );
+      break;
+    case 'started':
+      player.node.dataset.h5pStarted = 'true';
+      setStatus(player.node, '');
+      break;
+    case 'error':
+      setStatus(player.node, player.node.dataset.textError);
+      break;
+    case 'resize':
+      if (Number.isFinite(message.height)) {
+        const height = Math.min(Math.max(Math.round(message.height), MIN_HEIGHT), MAX_HEIGHT);
+        player.frame.style.height = `${height}px`;
+      }
+      break;
+    case 'xapi':
+      sendStatement(player, message.statement);
+      break;
+    case 'state':
+      saveState(player, message);
+      break;
+    default:
+      break;
+  }
 }
 
 async function start(node) {
   const d = node.dataset;
-  const contentId = d.itemId;
-  if (players.has(contentId)) {
+  const itemId = d.itemId;
+  if (players.has(itemId)) {
     setStatus(node, d.textDuplicate);
-    node.querySelector('[data-h5p-start]').hidden = true;
+    showStart(node, false);
     return;
   }
   setStatus(node, d.textLoading);
-  node.querySelector('[data-h5p-start]').hidden = true;
+  showStart(node, false);
   try {
     const answer = await fetch(d.stateUrl, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
-    if (!answer.ok) throw new Error('state ' + answer.status);
+    if (!answer.ok) throw new Error(`state ${answer.status}`);
     const saved = await answer.json();
-    host.csrfToken = saved.csrfToken || host.csrfToken;
-    bundle = bundle || loadScript(d.mainJs);
-    await bundle;
-    players.set(contentId, { node, xapiUrl: d.xapiUrl, verbs: new Set(saved.verbs || []) });
-    const files = d.h5pJson.replace(/\/h5p\.json$/, '');
-    let userData;
-    if (saved.data) userData = [{ state: saved.data }];
-    else if (saved.reset) userData = [{ state: 'RESET' }];
-    const options = {
-      id: contentId,
-      h5pJsonPath: files,
-      contentJsonPath: `${files}/content`,
-      librariesPath: `${files}/libraries`,
-      frameJs: d.frameJs,
-      frameCss: d.frameCss,
-      customJs: [d.csrfJs],
-      xAPIObjectIRI: new URL(d.activityUrl, window.location.href).href,
-      user: saved.actor,
-      saveFreq: 30,
-      contentUserData: userData,
-      // One URL pattern for every player on the page (H5P keeps one global setting).
-      ajax: { contentUserDataUrl: d.stateUrl.replace(`/${contentId}/state/`, '/:contentId/state/') + '?dataType=:dataType&subContentId=:subContentId' },
-      frame: false,
-      copyright: false,
-      export: false,
-      embed: false,
-      icon: false,
-      fullScreen: true,
-    };
-    const container = node.querySelector('[data-h5p-container]');
-    await new window.H5PStandalone.H5P(container, options);
-    const frame = container.querySelector('iframe');
-    if (frame) frame.title = d.title; // screen readers announce the frame by its title
-    if (!listening && window.H5P && window.H5P.externalDispatcher) {
-      window.H5P.externalDispatcher.on('xAPI', onXAPI);
-      listening = true;
-    }
-    node.dataset.h5pStarted = 'true';
-    setStatus(node, '');
+    csrfToken = saved.csrfToken || csrfToken;
+    const frame = document.createElement('iframe');
+    // No allow-same-origin (the isolation), no popups, no top navigation. allow-forms lets content
+    // types react to a form's submit event; the frame's CSP (form-action 'none') sends nothing.
+    frame.setAttribute('sandbox', 'allow-scripts allow-forms');
+    frame.setAttribute('allow', 'fullscreen');
+    frame.setAttribute('referrerpolicy', 'no-referrer');
+    frame.className = 'h5p-player-frame';
+    frame.title = d.title;
+    frame.src = new URL(saved.playerUrl, window.location.href).href;
+    players.set(itemId, {
+      node,
+      frame,
+      saved,
+      verbs: new Set(saved.verbs || []),
+      activityIri: new URL(d.activityUrl, window.location.href).href,
+      initialised: false,
+    });
+    node.querySelector('[data-h5p-container]').replaceChildren(frame);
     showSummary(node, saved.summary);
   } catch (error) {
-    players.delete(contentId);
+    players.delete(itemId);
     setStatus(node, d.textError);
-    node.querySelector('[data-h5p-start]').hidden = false;
+    showStart(node, true);
   }
 }
 
 function enqueue(node) {
   if (node.dataset.h5pQueued) return;
   node.dataset.h5pQueued = 'true';
-  queue = queue.then(() => start(node)).finally(() => {
-    if (!node.dataset.h5pStarted) delete node.dataset.h5pQueued;
-  });
+  queue = queue
+    .then(() => start(node))
+    .finally(() => {
+      if (!players.has(node.dataset.itemId)) delete node.dataset.h5pQueued;
+    });
 }
+
+window.addEventListener('message', onMessage);
 
 const observer =
   'IntersectionObserver' in window
