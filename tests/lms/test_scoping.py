@@ -16,7 +16,6 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text
 from courses.models import CoursePage, Enrolment, EnrolmentStatus
 from courses.permissions import grant_course_page_permissions
 from h5p.models import H5PContent
-from lms.scoping import scope_for
 from people.roles import ADMIN_BPSDM, PENGAJAR
 from quizzes.models import AttemptSlot, QuizOverride
 from tests.factories import ASNProfileFactory, UserFactory
@@ -38,6 +37,8 @@ def _login(client, world, role):
 
 
 def test_one_scope_names_the_courses_and_units_of_each_role(world):
+    from lms.scoping import scope_for
+
     trainer_scope = scope_for(world.users[TRAINER_A])
     assert trainer_scope.course_ids == (world.course_a.pk,)
     assert trainer_scope.manages_page(world.quiz_a) and not trainer_scope.manages_page(world.quiz_b)
