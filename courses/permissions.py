@@ -12,6 +12,7 @@ sync when trainers are named or removed, and no per-course group to drift from i
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from wagtail.models import PagePermissionTester
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 # What a trainer may do on their course and every page below it, and Admin BPSDM on the catalogue.
@@ -139,3 +140,15 @@ class CoursePagePermissionPolicy(PagePermissionPolicy):
         courses = CoursePage.objects.filter(path__in=ancestor_paths).values("pk")
         named = users.model._default_manager.filter(trainers, is_active=True, courses_taught__in=courses)
         return _union(users, named)
+
+
+class CoursePermissionTester(PagePermissionTester):
+    """A course page's own rights: a trainer edits and publishes their course, but only Admin BPSDM
+    deletes a course (its enrolments and JP credits are the agency's record), also in bulk."""
+
+    def can_delete(self, ignore_bulk=False):
+        from lms.scoping import ALL_REPORTS
+
+        if not (self.user.is_superuser or self.user.has_perm(ALL_REPORTS)):
+            return False
+        return super().can_delete(ignore_bulk)

@@ -218,6 +218,26 @@ def test_only_admin_bpsdm_creates_courses_in_the_catalogue(client, world):
     assert CoursePage.objects.filter(slug="kursus-baru").exists()
 
 
+def test_only_admin_bpsdm_deletes_a_course_even_an_empty_one(client, world):
+    empty = world.course_a.get_parent().add_child(
+        instance=CoursePage(title="Kursus Kosong", slug="kursus-kosong", summary="Belum ada isi.")
+    )
+    empty.trainers.add(world.users[TRAINER_A])
+    empty.save()
+    teacher = type(world.users[TRAINER_A]).objects.get(pk=world.users[TRAINER_A].pk)
+    assert empty.permissions_for_user(teacher).can_edit() and not empty.permissions_for_user(teacher).can_delete()
+    _login(client, world, TRAINER_A)
+    client.post(reverse("wagtailadmin_pages:delete", args=[empty.pk]))
+    client.post(reverse("wagtail_bulk_action", args=["wagtailcore", "page", "delete"]) + f"?id={empty.pk}")
+    assert CoursePage.objects.filter(pk=empty.pk).exists()
+    # A trainer still deletes an unpublished lesson of their own course.
+    assert world.module_a.get_children().first().permissions_for_user(teacher).can_delete()
+
+    _login(client, world, ADMIN)
+    client.post(reverse("wagtailadmin_pages:delete", args=[empty.pk]))
+    assert not CoursePage.objects.filter(pk=empty.pk).exists()
+
+
 def test_naming_and_removing_a_trainer_gives_and_takes_the_rights_at_once(client, world):
     newcomer = UserFactory(roles=[PENGAJAR])
     course = world.course_a
