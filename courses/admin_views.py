@@ -53,7 +53,7 @@ class EnrolmentRequestsView(ManageEnrolmentsMixin, WagtailAdminTemplateMixin, Te
         course_id = self.request.GET.get("course")
         if course_id and course_id.isdigit():
             requests = requests.filter(course_id=int(course_id))
-            context["course_filter"] = CoursePage.objects.filter(pk=int(course_id)).first()
+            context["course_filter"] = courses.filter(pk=int(course_id)).first()
         context["requests"] = requests[:500]
         return context
 
@@ -156,7 +156,7 @@ class CourseAssignView(ManageEnrolmentsMixin, WagtailAdminTemplateMixin, FormVie
 
     def dispatch(self, request, *args, **kwargs):
         if may_manage_any(request.user) and not services.can_manage_enrolments(request.user, self.course):
-            raise PermissionDenied
+            raise Http404  # another trainer's course: as if it did not exist (lms/scoping.py)
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_title(self):

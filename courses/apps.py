@@ -23,7 +23,13 @@ class CoursesConfig(AppConfig):
     }
 
     def ready(self):
+        from wagtail.models import Page
+        from wagtail.permissions import register_permission_policy
+
         from courses import completion, permissions, signals
+
+        # Before anything asks for a page's policy: trainers' rights follow CoursePage.trainers.
+        register_permission_policy(Page, permissions.CoursePagePermissionPolicy(Page))
 
         completion.register_item_provider(completion.LessonItemProvider())
         signals.connect()

@@ -124,29 +124,24 @@ def enrolment_leave(*, user, course: CoursePage) -> Enrolment:
 
 
 def can_manage_enrolments(user, course: CoursePage) -> bool:
-    """Trainers of the course, and people who may edit the course page, with the manage permission."""
+    """Admin BPSDM, and the trainers the course names, with the manage permission (``lms/scoping.py``)."""
+    from lms.scoping import scope_for
+
     if not user.is_authenticated or not user.is_active:
         return False
-    if user.is_superuser:
-        return True
-    if not user.has_perm("courses.manage_enrolments"):
+    if not (user.is_superuser or user.has_perm("courses.manage_enrolments")):
         return False
-    if course.trainers.filter(pk=user.pk).exists():
-        return True
-    return course.permissions_for_user(user).can_edit()
+    return scope_for(user).manages_course(course.pk)
 
 
 def manageable_courses(user):
     """The courses whose enrolments ``user`` may manage (a queryset)."""
-    from wagtail.permission_policies.pages import PagePermissionPolicy
+    from lms.scoping import scope_for
 
     courses = CoursePage.objects.all()
-    if user.is_superuser:
-        return courses
-    if not user.has_perm("courses.manage_enrolments"):
+    if not user.is_authenticated or not (user.is_superuser or user.has_perm("courses.manage_enrolments")):
         return courses.none()
-    editable = PagePermissionPolicy().instances_user_has_any_permission_for(user, ["change", "publish"])
-    return courses.filter(Q(trainers=user) | Q(pk__in=editable.values("pk"))).distinct()
+    return courses.filter(scope_for(user).managed_courses())
 
 
 @transaction.atomic

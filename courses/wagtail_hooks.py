@@ -1,54 +1,41 @@
 """Wagtail admin for courses: categories, enrolments, JP ledger, request queue, assigning participants."""
 
 import django_filters
-from django.contrib.admin.utils import unquote
-from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.views.generic import IndexView, InspectView
+from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
-from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from courses import admin_views, services
 from courses.models import CourseCategory, CoursePage, Enrolment, EnrolmentStatus, JPCredit, ProgressStatus
+from lms.scoped_admin import ScopedPermissionPolicy, ScopedViewSetMixin
+from lms.scoping import scope_for
 
 
-class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
-    """Listing only: enrolments and JP change through courses/services.py, never by hand."""
-
-    def user_has_permission(self, user, action):
-        if action in {"add", "change", "delete"}:
-            return False
-        return super().user_has_permission(user, action)
+def course_rows_in_scope(user):
+    """Enrolments and JP credits ``user`` may see: of the courses that name them as trainer, of the
+    people in their supervised units, or all for Admin BPSDM (``lms/scoping.py``)."""
+    return scope_for(user).rows(course_field="course_id")
 
 
-register_permission_policy(Enrolment, ReadOnlyPermissionPolicy(Enrolment), exact_class=True)
-register_permission_policy(JPCredit, ReadOnlyPermissionPolicy(JPCredit), exact_class=True)
+# Listing only: enrolments and JP change through courses/services.py, never by hand.
+register_permission_policy(
+    Enrolment, ScopedPermissionPolicy(Enrolment, rows=course_rows_in_scope, read_only=True), exact_class=True
+)
+register_permission_policy(
+    JPCredit, ScopedPermissionPolicy(JPCredit, rows=course_rows_in_scope, read_only=True), exact_class=True
+)
 
 
-def _for_manager(model, user):
-    """Rows of ``model`` (Enrolment, JPCredit) in the courses ``user`` may manage: a trainer sees only
-    their courses; rows of deleted courses only a superuser."""
-    rows = model.objects.select_related("user", "user__asn_profile")
-    if user.is_superuser:
-        return rows
-    return rows.filter(course__in=services.manageable_courses(user).values("pk"))
-
-
-class ScopedIndexView(IndexView):
+class LearnerRowsIndexView(IndexView):
     def get_base_queryset(self):
-        return _for_manager(self.model, self.request.user)
-
-
-class ScopedInspectView(InspectView):
-    def get_object(self, queryset=None):
-        return get_object_or_404(_for_manager(self.model, self.request.user), pk=unquote(str(self.pk)))
+        return super().get_base_queryset().select_related("user", "user__asn_profile")
 
 
 class CourseCategoryViewSet(ModelViewSet):
@@ -73,10 +60,11 @@ class EnrolmentFilterSet(WagtailFilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.request is not None:  # only the courses this person may manage
-            self.filters["course"].queryset = services.manageable_courses(self.request.user).order_by("title")
+            courses = CoursePage.objects.filter(scope_for(self.request.user).courses())
+            self.filters["course"].queryset = courses.order_by("title")
 
 
-class EnrolmentViewSet(ModelViewSet):
+class EnrolmentViewSet(ScopedViewSetMixin, ModelViewSet):
     model = Enrolment
     icon = "list-ul"
     menu_label = _("Enrolments")
@@ -90,11 +78,10 @@ class EnrolmentViewSet(ModelViewSet):
     form_fields = ["status"]  # never shown: the read-only policy refuses add and edit
 
     ordering = ["-updated_at"]
-    index_view_class = ScopedIndexView
-    inspect_view_class = ScopedInspectView
+    index_view_class = LearnerRowsIndexView
 
 
-class JPCreditViewSet(ModelViewSet):
+class JPCreditViewSet(ScopedViewSetMixin, ModelViewSet):
     model = JPCredit
     icon = "date"
     menu_label = _("JP ledger")
@@ -108,8 +95,7 @@ class JPCreditViewSet(ModelViewSet):
     form_fields = ["jp"]  # never shown: the read-only policy refuses add and edit
 
     ordering = ["-credited_at"]
-    index_view_class = ScopedIndexView
-    inspect_view_class = ScopedInspectView
+    index_view_class = LearnerRowsIndexView
 
 
 class ManageEnrolmentsMenuItem(MenuItem):

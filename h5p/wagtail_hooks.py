@@ -3,7 +3,7 @@
 import json
 
 import django_filters
-from django.db.models import F, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.html import format_html
@@ -14,14 +14,15 @@ from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from h5p.forms import H5PContentForm
-from h5p.models import H5PContent, H5PResult, H5PStatement
+from h5p.models import H5PContent, H5PPlacement, H5PResult, H5PStatement
 from lms.filters import SubtreeFilter
+from lms.scoped_admin import ScopedPermissionPolicy, ScopedViewSetMixin
+from lms.scoping import scope_for
 from people.admin_columns import UnitColumn
 from people.models import UnitKerja
 from reports.exports import StreamedSpreadsheetExportMixin
@@ -29,16 +30,49 @@ from reports.exports import StreamedSpreadsheetExportMixin
 BROWSER_NOTE = _("reported by the browser")
 
 
-class ReadOnlyPolicy(ModelPermissionPolicy):
-    """Learner records are written by the xAPI endpoint only: the admin may look, never edit."""
+def _placed_in_courses(course_ids):
+    return H5PPlacement.objects.filter(course_id__in=course_ids).values("content_id")
 
-    def user_has_permission(self, user, action):
-        if action in {"add", "change", "delete"}:
-            return False
-        return super().user_has_permission(user, action)
 
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
+def content_in_scope(user):
+    """H5P items a trainer may see, choose, replace and delete: those placed in their courses and those
+    they uploaded (not yet placed anywhere); Admin BPSDM all (``lms/scoping.py``)."""
+    scope = scope_for(user)
+    if scope.everything:
+        return Q()
+    return Q(uploaded_by=user) | Q(pk__in=_placed_in_courses(scope.course_ids))
+
+
+def learner_rows_in_scope(user):
+    """Results and statements: of the people in a supervisor's units, and for a trainer, of their
+    courses' learners on the items placed in those courses; Admin BPSDM all (``lms/scoping.py``)."""
+    scope = scope_for(user)
+    if scope.everything:
+        return Q()
+    condition = scope.rows(course_field=None)
+    if scope.course_ids:
+        condition |= Q(content_id__in=_placed_in_courses(scope.course_ids)) & scope.learners_of_courses()
+    return condition
+
+
+# Registered before the viewsets below ask for their models' policies. Learner records are written by
+# the xAPI endpoint only: the admin may look, never edit.
+register_permission_policy(H5PContent, ScopedPermissionPolicy(H5PContent, rows=content_in_scope), exact_class=True)
+register_permission_policy(
+    H5PResult, ScopedPermissionPolicy(H5PResult, rows=learner_rows_in_scope, read_only=True), exact_class=True
+)
+register_permission_policy(
+    H5PStatement, ScopedPermissionPolicy(H5PStatement, rows=learner_rows_in_scope, read_only=True), exact_class=True
+)
+
+
+class ContentInScopeFilter(django_filters.ModelChoiceFilter):
+    """The content filter offers only the items this person may see."""
+
+    def get_queryset(self, request):
+        if request is None:
+            return H5PContent.objects.none()
+        return H5PContent.objects.filter(content_in_scope(request.user))
 
 
 def _yes_no(value):
@@ -51,7 +85,7 @@ def _yes_no(value):
 # Content items
 
 
-class H5PContentViewSet(SnippetViewSet):
+class H5PContentViewSet(ScopedViewSetMixin, SnippetViewSet):
     model = H5PContent
     icon = "pick"
     menu_label = _("H5P content")
@@ -95,7 +129,7 @@ register_snippet(H5PContentViewSet)
 
 
 class H5PResultFilterSet(WagtailFilterSet):
-    content = django_filters.ModelChoiceFilter(queryset=H5PContent.objects.all(), label=_("H5P content"))
+    content = ContentInScopeFilter(label=_("H5P content"))
     unit = SubtreeFilter(
         field_name="user__asn_profile__unit", queryset=UnitKerja.objects.all(), label=_("work unit (with sub-units)")
     )
@@ -130,7 +164,7 @@ class H5PResultIndexView(StreamedSpreadsheetExportMixin, IndexView):
         )
 
 
-class H5PResultViewSet(ModelViewSet):
+class H5PResultViewSet(ScopedViewSetMixin, ModelViewSet):
     model = H5PResult
     index_view_class = H5PResultIndexView
     icon = "tasks"
@@ -212,7 +246,7 @@ class H5PResultViewSet(ModelViewSet):
 
 
 class H5PStatementFilterSet(WagtailFilterSet):
-    content = django_filters.ModelChoiceFilter(queryset=H5PContent.objects.all(), label=_("H5P content"))
+    content = ContentInScopeFilter(label=_("H5P content"))
     user = django_filters.NumberFilter(field_name="user_id", label=_("participant id"))
     verb = django_filters.CharFilter(label=_("verb"))
 
@@ -236,7 +270,7 @@ class H5PStatementIndexView(StreamedSpreadsheetExportMixin, IndexView):
         )
 
 
-class H5PStatementViewSet(ModelViewSet):
+class H5PStatementViewSet(ScopedViewSetMixin, ModelViewSet):
     model = H5PStatement
     index_view_class = H5PStatementIndexView
     icon = "code"
@@ -286,10 +320,6 @@ class H5PStatementViewSet(ModelViewSet):
             "statement_json": {"csv": lambda value: value, "xlsx": lambda value: value},
         }
         return view_kwargs
-
-
-register_permission_policy(H5PResult, ReadOnlyPolicy(H5PResult), exact_class=True)
-register_permission_policy(H5PStatement, ReadOnlyPolicy(H5PStatement), exact_class=True)
 
 
 @hooks.register("register_admin_viewset")

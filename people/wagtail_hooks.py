@@ -1,21 +1,41 @@
 """Wagtail admin screens for people and work units, grouped under one menu."""
 
 import django_filters
+from django.db.models import Q
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.viewsets.base import ViewSet
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from lms.filters import SubtreeFilter
+from lms.scoped_admin import ScopedPermissionPolicy, ScopedViewSetMixin
+from lms.scoping import scope_for
 from people.admin_columns import UnitColumn
 from people.admin_forms import ASNProfileForm, UnitKerjaForm
 from people.models import ASNProfile, UnitKerja
 from people.ranks import GOLONGAN_CHOICES, EmploymentType
 from people.roster_admin import RosterImportView, RosterTemplateView, can_import_roster
+
+
+def profiles_in_scope(user):
+    """The ASN profiles ``user`` may see: a supervisor their unit subtrees, a trainer the learners of
+    their courses, Admin BPSDM everyone (``lms/scoping.py``). Listing, chooser, edit and search alike."""
+    return scope_for(user).people()
+
+
+def whole_organisation(user):
+    """Work units are the public organisation chart: every staff member with the permission sees all."""
+    return Q()
+
+
+# Registered before the viewsets below ask for their models' policies.
+register_permission_policy(ASNProfile, ScopedPermissionPolicy(ASNProfile, rows=profiles_in_scope), exact_class=True)
+register_permission_policy(UnitKerja, ScopedPermissionPolicy(UnitKerja, rows=whole_organisation), exact_class=True)
 
 
 class ASNProfileFilterSet(WagtailFilterSet):
@@ -28,7 +48,7 @@ class ASNProfileFilterSet(WagtailFilterSet):
         fields = ["unit", "employment_type", "golongan"]
 
 
-class ASNProfileViewSet(SnippetViewSet):
+class ASNProfileViewSet(ScopedViewSetMixin, SnippetViewSet):
     model = ASNProfile
     icon = "user"
     menu_label = _("ASN")
@@ -74,7 +94,7 @@ class ASNProfileViewSet(SnippetViewSet):
         return ASNProfile.objects.select_related("unit", "user")
 
 
-class UnitKerjaViewSet(SnippetViewSet):
+class UnitKerjaViewSet(ScopedViewSetMixin, SnippetViewSet):
     model = UnitKerja
     icon = "site"
     menu_label = _("Work units")

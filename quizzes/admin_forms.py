@@ -71,3 +71,24 @@ class QuestionForm(WagtailAdminModelForm):
         for problem in authoring.option_problems(qtype, rows):
             self.add_error(None, problem)
         return cleaned
+
+
+class QuizOverrideForm(WagtailAdminModelForm):
+    """An override only on a quiz of the editor's own courses, for a learner in their scope
+    (``lms/scoping.py``): the choices are narrowed, so a posted id outside them is refused."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
+        from lms.scoping import scope_for
+        from quizzes.models import QuizPage
+
+        scope = scope_for(self.for_user) if self.for_user is not None else None
+        if scope is None:
+            return
+        if "quiz" in self.fields:
+            self.fields["quiz"].queryset = QuizPage.objects.filter(scope.pages())
+        if "user" in self.fields:
+            people = scope.people(unit_field="asn_profile__unit", user_field="pk")
+            self.fields["user"].queryset = get_user_model().objects.filter(people).order_by("username")

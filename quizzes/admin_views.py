@@ -16,8 +16,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
-from wagtail.permission_policies.pages import PagePermissionPolicy
 
+from lms.redirects import safe_next_url
+from lms.scoping import scope_for
 from people.models import UnitKerja
 from quizzes import responses, selectors, services, statistics
 from quizzes.formats import moodle_xml
@@ -41,10 +42,10 @@ def _quiz_for_results(request, quiz_id: int):
 
 
 def _quiz_for_trainer(request, quiz_id: int) -> QuizPage:
-    """Statistics, regrade, grading: the trainers who may edit the quiz (and admins)."""
+    """Statistics, regrade, grading: the trainers of the quiz's course (and Admin BPSDM), lms/scoping.py."""
     _require(request, "quizzes.grade_attempts")
     quiz = get_object_or_404(QuizPage, pk=quiz_id)
-    if not (request.user.is_superuser or quiz.permissions_for_user(request.user).can_edit()):
+    if not scope_for(request.user).manages_page(quiz):
         raise Http404
     return quiz
 
@@ -59,14 +60,18 @@ def _render(request, template: str, title: str, context: dict, icon: str = "list
 def quiz_index(request):
     _require(request, "quizzes.view_quiz_results")
     quizzes = QuizPage.objects.all()
-    user = request.user
-    is_supervisor = user.has_perm("people.view_unit_reports")
-    if not user.is_superuser and not is_supervisor:
-        editable = PagePermissionPolicy().instances_user_has_permission_for(user, "change")
-        quizzes = quizzes.filter(pk__in=editable.values("pk"))
+    scope = scope_for(request.user)
+    if not scope.unit_paths:  # supervisors see every quiz their people may take; trainers their courses'
+        quizzes = quizzes.filter(scope.pages())
+    # Counted over the learners in scope only: a supervisor's numbers are their units'.
+    waiting = Q(attempts__state=AttemptState.NEEDS_GRADING)
+    results_in_scope = None
+    if not scope.everything:
+        results_in_scope = scope.rows(course_field="results__course_id", user_field="results__user_id")
+        waiting &= scope.rows(course_field="attempts__course_id", user_field="attempts__user_id")
     quizzes = quizzes.annotate(
-        learners=Count("results", distinct=True),
-        waiting=Count("attempts", filter=Q(attempts__state=AttemptState.NEEDS_GRADING), distinct=True),
+        learners=Count("results", filter=results_in_scope, distinct=True),
+        waiting=Count("attempts", filter=waiting, distinct=True),
     ).order_by("path")
     return _render(request, "quizzes/admin/quiz_index.html", _("Quiz results"), {"quizzes": quizzes})
 
@@ -216,7 +221,8 @@ def grade_essay(request, slot_id: int):
     if slot.version.data["type"] != "essay" or slot.attempt.state == AttemptState.IN_PROGRESS:
         raise Http404
     quiz = slot.attempt.quiz
-    if not request.user.is_superuser and (quiz is None or not quiz.permissions_for_user(request.user).can_edit()):
+    scope = scope_for(request.user)
+    if not (scope.everything or (quiz is not None and scope.manages_page(quiz))):
         raise Http404
     form = EssayGradeForm(request.POST or None, initial={"mark": slot.mark, "comment": slot.grader_comment})
     if request.method == "POST" and form.is_valid():
@@ -231,7 +237,7 @@ def grade_essay(request, slot_id: int):
             form.add_error("mark", str(error))
         else:
             messages.success(request, _("Mark saved."))
-            return redirect(request.POST.get("next") or reverse("quizzes_admin:grading_queue"))
+            return redirect(safe_next_url(request, request.POST.get("next")) or reverse("quizzes_admin:grading_queue"))
     question = responses.present(
         number=slot.number,
         data=slot.version.data,
@@ -252,7 +258,7 @@ def grade_essay(request, slot_id: int):
             "q": question,
             "form": form,
             "grader_info": slot.version.data.get("grader_info"),
-            "next": request.GET.get("next", ""),
+            "next": safe_next_url(request, request.GET.get("next") or request.POST.get("next")),
         },
         icon="edit",
     )

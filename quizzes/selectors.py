@@ -138,17 +138,17 @@ def attempt_review(*, attempt: Attempt, reveal: responses.Reveal) -> list[dict]:
 
 
 def results_scope(*, user, quiz: QuizPage):
-    """Who may see results of this quiz, as a filter on learners: ``None`` = everyone (admins and the trainers
-    who may edit the quiz), a list of unit paths = those units' subtrees (supervisors), ``False`` = nobody."""
-    if not user.is_authenticated:
+    """Who may see results of this quiz, as a filter on learners: ``None`` = everyone (Admin BPSDM and the
+    trainers of the quiz's course), a list of unit paths = those units' subtrees (supervisors), ``False`` =
+    nobody. The rule is ``lms.scoping.Scope``'s, as on every staff screen."""
+    from lms.scoping import scope_for
+
+    if not user.is_authenticated or not (user.is_superuser or user.has_perm("quizzes.view_quiz_results")):
         return False
-    if user.is_superuser or quiz.permissions_for_user(user).can_edit():
-        return None if user.has_perm("quizzes.view_quiz_results") or user.is_superuser else False
-    if user.has_perm("quizzes.view_quiz_results") and user.has_perm("people.view_unit_reports"):
-        profile = getattr(user, "asn_profile", None)
-        paths = list(profile.supervised_units.values_list("path", flat=True)) if profile is not None else []
-        return paths or False
-    return False
+    scope = scope_for(user)
+    if scope.manages_page(quiz):
+        return None
+    return list(scope.unit_paths) or False
 
 
 def _unit_filter(paths):
@@ -183,7 +183,7 @@ def attempts_for_results(*, quiz: QuizPage, user_ids) -> dict[int, list[Attempt]
 
 
 def grading_queue(*, user, quiz: QuizPage | None = None):
-    """Essays waiting for a trainer, oldest submission first, in quizzes the trainer may edit."""
+    """Essays waiting for a trainer, oldest submission first, in the quizzes of the trainer's courses."""
     slots = (
         AttemptSlot.objects.filter(needs_grading=True, attempt__state=AttemptState.NEEDS_GRADING)
         .select_related("attempt__user__asn_profile", "attempt__quiz")
@@ -191,12 +191,10 @@ def grading_queue(*, user, quiz: QuizPage | None = None):
     )
     if quiz is not None:
         slots = slots.filter(attempt__quiz=quiz)
-    if not user.is_superuser:
-        from wagtail.permission_policies.pages import PagePermissionPolicy
+    from lms.scoping import scope_for
 
-        editable = PagePermissionPolicy().instances_user_has_permission_for(user, "change")
-        slots = slots.filter(attempt__quiz__in=editable.type(QuizPage).values("pk"))
-    return slots
+    # Grading changes a course's data: the trainers of the quiz's course (and Admin BPSDM) only.
+    return slots.filter(scope_for(user).pages(path_field="attempt__quiz__path"))
 
 
 @dataclass

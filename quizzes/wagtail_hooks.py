@@ -2,6 +2,7 @@
 supervisors' quiz screens (results, statistics, grading, regrade, gains, import/export)."""
 
 import django_filters
+from django.db.models import Q
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
@@ -10,13 +11,37 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.widgets import Button
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from lms.filters import SubtreeFilter
+from lms.scoped_admin import ScopedPermissionPolicy, ScopedViewSetMixin
+from lms.scoping import scope_for
 from quizzes import admin_urls
-from quizzes.admin_forms import QuestionCategoryForm, QuestionForm
+from quizzes.admin_forms import QuestionCategoryForm, QuestionForm, QuizOverrideForm
 from quizzes.models import Question, QuestionCategory, QuestionType, QuizOverride, QuizPage
+
+
+def overrides_in_scope(user):
+    """Overrides on the quizzes of the trainer's courses (all for Admin BPSDM): ``lms/scoping.py``."""
+    return scope_for(user).pages(path_field="quiz__path")
+
+
+def shared_bank(user):
+    """The question bank is the province's, shared by every trainer (questions belong to no course):
+    whoever holds the model permissions sees all of it, and nobody else (choosers included)."""
+    return Q()
+
+
+# Registered before the viewsets below ask for their models' policies.
+register_permission_policy(
+    QuizOverride, ScopedPermissionPolicy(QuizOverride, rows=overrides_in_scope), exact_class=True
+)
+register_permission_policy(Question, ScopedPermissionPolicy(Question, rows=shared_bank), exact_class=True)
+register_permission_policy(
+    QuestionCategory, ScopedPermissionPolicy(QuestionCategory, rows=shared_bank), exact_class=True
+)
 
 
 class QuestionFilterSet(WagtailFilterSet):
@@ -33,7 +58,7 @@ class QuestionFilterSet(WagtailFilterSet):
         fields = ["category", "qtype", "tags"]
 
 
-class QuestionViewSet(SnippetViewSet):
+class QuestionViewSet(ScopedViewSetMixin, SnippetViewSet):
     model = Question
     icon = "help"
     menu_label = _("Questions")
@@ -75,7 +100,7 @@ class QuestionViewSet(SnippetViewSet):
         return Question.objects.select_related("category", "current_version")
 
 
-class QuestionCategoryViewSet(SnippetViewSet):
+class QuestionCategoryViewSet(ScopedViewSetMixin, SnippetViewSet):
     model = QuestionCategory
     icon = "folder-open-inverse"
     menu_label = _("Categories")
@@ -89,19 +114,33 @@ class QuestionCategoryViewSet(SnippetViewSet):
     )
 
 
-class QuizOverrideViewSet(SnippetViewSet):
+class QuizOverrideFilterSet(WagtailFilterSet):
+    class Meta:
+        model = QuizOverride
+        fields = ["quiz"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.request is not None:  # only the quizzes of this person's courses
+            self.filters["quiz"].queryset = QuizPage.objects.filter(scope_for(self.request.user).pages())
+
+
+class QuizOverrideViewSet(ScopedViewSetMixin, SnippetViewSet):
     model = QuizOverride
     icon = "time"
     menu_label = _("Overrides")
     list_display = ["quiz", "user", "extra_attempts", "close_at", "time_limit_minutes", "reason"]
-    list_filter = ["quiz"]
+    filterset_class = QuizOverrideFilterSet
     search_fields = ["reason", "user__username", "user__asn_profile__full_name"]
     search_backend_name = None
-    panels = [
-        FieldRowPanel([FieldPanel("quiz"), FieldPanel("user")]),
-        FieldRowPanel([FieldPanel("extra_attempts"), FieldPanel("close_at"), FieldPanel("time_limit_minutes")]),
-        FieldPanel("reason"),
-    ]
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("quiz"), FieldPanel("user")]),
+            FieldRowPanel([FieldPanel("extra_attempts"), FieldPanel("close_at"), FieldPanel("time_limit_minutes")]),
+            FieldPanel("reason"),
+        ],
+        base_form_class=QuizOverrideForm,
+    )
 
     def get_queryset(self, request):
         return QuizOverride.objects.select_related("quiz", "user")

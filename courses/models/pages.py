@@ -339,6 +339,11 @@ class CoursePage(ViewRestrictionsInOneQueryMixin, Page):
     def get_admin_display_title(self):
         return self.draft_title or self.title
 
+    def permissions_for_user(self, user):
+        from courses.permissions import CoursePermissionTester
+
+        return CoursePermissionTester(user, self)
+
     def get_context(self, request, *args, **kwargs):
         from courses import views
 

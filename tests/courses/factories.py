@@ -108,9 +108,14 @@ def learner(**profile_fields):
     return user
 
 
-def trainer():
+def trainer(*courses):
+    """A trainer (Pengajar role), named as trainer on ``courses``: their page rights and every staff
+    screen follow from that list (lms/scoping.py)."""
     user = UserFactory(roles=[PENGAJAR, PESERTA])
     ASNProfileFactory(user=user)
+    for course in courses:
+        course.trainers.add(user)
+        course.save()  # ParentalManyToManyField: written on save
     return user
 
 

@@ -7,30 +7,34 @@ from wagtail.models import GroupPagePermission
 
 from courses.models import CoursePage, Enrolment
 from courses.permissions import grant_course_page_permissions
-from people.roles import PENGAJAR, SUPERVISOR, sync_roles
+from people.roles import ADMIN_BPSDM, PENGAJAR, SUPERVISOR, sync_roles
 from tests.courses.factories import build_course, catalogue, enrol, learner, trainer
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def test_trainers_get_page_permissions_on_the_catalogue_once():
+def test_admin_bpsdm_gets_page_permissions_on_the_catalogue_once_and_trainers_none():
     index = catalogue()
     grant_course_page_permissions()
-    rows = GroupPagePermission.objects.filter(group__name=PENGAJAR, page=index)
+    rows = GroupPagePermission.objects.filter(group__name=ADMIN_BPSDM, page=index)
     codenames = set(rows.values_list("permission__codename", flat=True))
     assert codenames == {"add_page", "change_page", "publish_page", "lock_page", "unlock_page"}
     assert grant_course_page_permissions() == 0  # idempotent
     assert rows.count() == 5
+    assert not GroupPagePermission.objects.filter(group__name=PENGAJAR).exists()
 
 
-def test_a_trainer_may_add_and_publish_courses_but_a_learner_may_not():
-    index = catalogue()
+def test_a_trainer_writes_and_publishes_in_their_course_but_creates_no_course():
+    tree = build_course()
     grant_course_page_permissions()
-    teacher, student = trainer(), learner()
-    assert index.permissions_for_user(teacher).can_add_subpage()
-    assert index.permissions_for_user(teacher).can_publish_subpage()
-    assert not index.permissions_for_user(student).can_add_subpage()
+    teacher, other, student = trainer(tree.course), trainer(), learner()
+    index = tree.course.get_parent()
+    assert not index.permissions_for_user(teacher).can_add_subpage()  # courses are created by Admin BPSDM
+    assert tree.course.permissions_for_user(teacher).can_add_subpage()
+    assert tree.modules[0].permissions_for_user(teacher).can_publish_subpage()
+    assert not tree.course.permissions_for_user(other).can_edit()
+    assert not tree.course.permissions_for_user(student).can_add_subpage()
 
 
 def test_role_permissions_include_managing_enrolments_for_trainers_only():
@@ -78,7 +82,7 @@ def test_trainer_sees_the_request_queue_and_a_learner_does_not(client):
 def test_course_admin_page_offers_assign_and_requests_buttons_to_trainers(client):
     tree = build_course()
     grant_course_page_permissions()
-    client.force_login(trainer())
+    client.force_login(trainer(tree.course))
     html = client.get(reverse("wagtailadmin_explore", args=[tree.course.pk])).content.decode()
     assert reverse("courses_admin:assign", args=[tree.course.pk]) in html
     assert CoursePage.objects.get(pk=tree.course.pk).title in html

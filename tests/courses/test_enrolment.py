@@ -196,7 +196,7 @@ def test_assigning_a_unit_enrols_everyone_in_it_and_below_once(client):
     services.enrolment_create(user=waiting, course=tree.course)
 
     grant_course_page_permissions()
-    teacher = trainer()
+    teacher = trainer(tree.course)
     client.force_login(teacher)
     url = reverse("courses_admin:assign", args=[tree.course.pk])
     form = {"people": individual.asn_profile.nip_formatted, "units": [health.pk]}
@@ -215,7 +215,7 @@ def test_assigning_a_unit_enrols_everyone_in_it_and_below_once(client):
 def test_assigning_unknown_people_writes_nothing_and_says_who(client):
     tree = build_course()
     grant_course_page_permissions()
-    client.force_login(trainer())
+    client.force_login(trainer(tree.course))
     known = learner()
     response = client.post(
         reverse("courses_admin:assign", args=[tree.course.pk]),

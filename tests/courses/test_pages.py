@@ -11,7 +11,9 @@ from courses.blocks import VideoBlock, embed_src
 from courses.models import CourseIndexPage, CoursePage, LessonPage, ModulePage
 from courses.permissions import grant_course_page_permissions
 from lms.models import HomePage
+from people.roles import ADMIN_BPSDM
 from tests.courses.factories import build_course, catalogue, trainer, video_media
+from tests.factories import UserFactory
 
 
 def course_item_models():
@@ -56,18 +58,27 @@ class PageTreeTests(WagtailPageTestCase):
 
 
 class AuthoringTests(WagtailPageTestCase):
-    """A trainer (Pengajar role, page permissions on the catalogue) builds a course in the admin."""
+    """Admin BPSDM creates a course and names its trainer; the trainer (Pengajar role, page rights on the
+    courses that name them) builds it in the admin."""
 
     @classmethod
     def setUpTestData(cls):
         cls.index = catalogue()
         grant_course_page_permissions()
         cls.trainer = trainer()
+        cls.admin = UserFactory(roles=[ADMIN_BPSDM])
 
     def setUp(self):
         self.client.force_login(self.trainer)
 
+    def _course(self, **kwargs):
+        tree = build_course(**kwargs)
+        tree.course.trainers.add(self.trainer)
+        tree.course.save()
+        return tree
+
     def test_trainer_creates_course_module_and_video_lesson_through_the_admin(self):
+        self.client.force_login(self.admin)
         self.assertCanCreate(
             self.index,
             CoursePage,
@@ -85,6 +96,10 @@ class AuthoringTests(WagtailPageTestCase):
         )
         course = CoursePage.objects.get(title="Manajemen ASN dan Etika Birokrasi")
         assert course.live and course.jp_value == 6 and course.enrolment_mode == "request"
+        course.trainers.add(self.trainer)  # Admin BPSDM names the course's trainer
+        course.save()
+
+        self.client.force_login(self.trainer)
 
         self.assertCanCreate(course, ModulePage, nested_form_data({"title": "Sistem Merit", "intro": rich_text("")}))
         module = ModulePage.objects.get(title="Sistem Merit")
@@ -120,7 +135,7 @@ class AuthoringTests(WagtailPageTestCase):
         assert [item.title for item in completion.course_outline(course).items] == ["Pengantar Sistem Merit"]
 
     def test_video_rule_without_an_uploaded_video_is_refused_with_a_clear_error(self):
-        tree = build_course(lessons_per_module=0)
+        tree = self._course(lessons_per_module=0)
         response = self.client.post(
             reverse("wagtailadmin_pages:add", args=["courses", "lessonpage", tree.modules[0].pk]),
             nested_form_data(
@@ -152,7 +167,7 @@ class AuthoringTests(WagtailPageTestCase):
         assert not LessonPage.objects.filter(title="Video YouTube").exists()
 
     def test_course_edit_page_shows_the_outline_in_order_with_assign_link(self):
-        tree = build_course(modules=2, lessons_per_module=2)
+        tree = self._course(modules=2, lessons_per_module=2)
         response = self.client.get(reverse("wagtailadmin_pages:edit", args=[tree.course.pk]))
         html = response.content.decode()
         assert response.status_code == 200

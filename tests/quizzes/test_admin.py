@@ -38,6 +38,8 @@ def trainer():
 @pytest.fixture
 def world(trainer):
     course, module = course_with_module()
+    course.trainers.add(trainer)  # a trainer sees and changes the courses that name them
+    course.save()
     grant_course_page_permissions()
     quiz = quiz_page(module, [true_false(), single_choice()])
     province = UnitFactory(name="Provinsi")
@@ -263,6 +265,8 @@ def test_trainer_creates_a_quiz_page_in_a_module_through_the_admin(client, train
     from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
     course, module = course_with_module()
+    course.trainers.add(trainer)
+    course.save()
     grant_course_page_permissions()
     question = true_false()
     client.force_login(trainer)
