@@ -2,6 +2,8 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.test import Client
 
 from h5p import services
@@ -26,9 +28,15 @@ def _own_media_root(settings, tmp_path):
 
 @pytest.fixture
 def hostile():
-    """A valid package that also carries an SVG and an XHTML document with script."""
-    package = crafted({"content/images/x.svg": SVG, "content/doc.xml": XHTML})
-    return services.content_create(title="Paket dengan SVG", package=package)
+    """A stored package whose folder also holds an SVG and an XHTML document with script.
+
+    Uploads now refuse SVG and XML in content (as the official H5P library does), so the files are
+    written into the package's folder directly: content stored before that rule, or a package from
+    a future rule change, must still never be served by the media route."""
+    content = services.content_create(title="Paket dengan SVG", package=crafted({}))
+    for name, body in (("content/images/x.svg", SVG), ("content/doc.xml", XHTML)):
+        default_storage.save(f"{content.content_prefix}/{name}", ContentFile(body))
+    return content
 
 
 def viewers():
@@ -89,16 +97,19 @@ def test_variants_of_the_path_are_refused_too(hostile, variant):
         assert b"<script>" not in b"".join(getattr(response, "streaming_content", [response.content]))
 
 
-def test_the_h5p_route_serves_them_sandboxed_to_people_with_access(hostile):
+def test_the_h5p_route_serves_package_files_sandboxed_and_never_content_svg_or_xml(hostile):
+    """Content SVG/XML is outside the package rules (as in the official H5P library), so the player's
+    route does not serve it either; what it serves carries a sandbox policy."""
     trainer = UserFactory(username="pengajar-svg", roles=[PENGAJAR])
     client = client_for(trainer)
-    for name, kind in (("content/images/x.svg", "image/svg+xml"), ("content/doc.xml", "xml")):
-        response = client.get(f"/h5p/{hostile.pk}/v/{hostile.version}/{name}")
-        assert response.status_code == 200 and kind in response["Content-Type"]
-        policy = response["Content-Security-Policy"]
-        assert policy.startswith("sandbox;") and "allow-scripts" not in policy and "default-src 'none'" in policy
-        assert response["X-Content-Type-Options"] == "nosniff"
-    assert Client().get(f"/h5p/{hostile.pk}/v/{hostile.version}/content/images/x.svg").status_code == 404
+    for name in ("content/images/x.svg", "content/doc.xml"):
+        assert client.get(f"/h5p/{hostile.pk}/v/{hostile.version}/{name}").status_code == 404, name
+    response = client.get(f"/h5p/{hostile.pk}/v/{hostile.version}/content/content.json")
+    assert response.status_code == 200 and "json" in response["Content-Type"]
+    policy = response["Content-Security-Policy"]
+    assert policy.startswith("sandbox;") and "allow-scripts" not in policy and "default-src 'none'" in policy
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert Client().get(f"/h5p/{hostile.pk}/v/{hostile.version}/content/content.json").status_code == 404
 
 
 @pytest.mark.parametrize(
