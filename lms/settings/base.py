@@ -235,8 +235,9 @@ PERMISSIONS_POLICY = {
     "usb": [],
     "xr-spatial-tracking": [],
 }
-# Wagtail's admin would load avatars from gravatar.com: no third-party requests.
+# Wagtail's admin would load avatars from gravatar.com and check releases.wagtail.org: no third-party requests.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # Language and time: Bahasa Indonesia first, English second; WIB.
 LANGUAGE_CODE = "id"

@@ -30,14 +30,19 @@ def workbook(
         overrides = "".join(
             f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{CT_SHEET}"/>' for i in range(1, sheets + 1)
         )
+        strings_override = (
+            '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.spreadsheetml.sharedStrings+xml"/>'
+            if shared_strings is not None
+            else ""
+        )
         archive.writestr(
             "[Content_Types].xml",
             '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
             'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
             'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName='
             '"/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.'
-            f'main+xml"/>{overrides}<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
-            'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+            f'main+xml"/>{overrides}{strings_override}</Types>',
         )
         archive.writestr(
             "_rels/.rels",
@@ -56,6 +61,8 @@ def workbook(
         )
         if shared_strings is not None:
             rels += f'<Relationship Id="rIdS" Type="{REL}/sharedStrings" Target="sharedStrings.xml"/>'
+        if "xl/styles.xml" in (extra_parts or {}):
+            rels += f'<Relationship Id="rIdT" Type="{REL}/styles" Target="styles.xml"/>'
         archive.writestr(
             "xl/_rels/workbook.xml.rels",
             f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PKG_REL}">{rels}</Relationships>',
