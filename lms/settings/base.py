@@ -296,13 +296,13 @@ WAGTAILMEDIA = {"MEDIA_MODEL": "wagtailmedia.Media"}
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "lms@bpsdm.jambiprov.go.id")
 
-# Domain settings an administrator may change (see ../shared/DOMAIN.md).
+# Domain settings an administrator may change (see docs/domain.md).
 LMS_JP_MINUTES = int(os.environ.get("LMS_JP_MINUTES", "45"))
 LMS_ANNUAL_JP_TARGET = int(os.environ.get("LMS_ANNUAL_JP_TARGET", "20"))
 # Reports count someone as "close" to the annual target from this share of it.
 LMS_JP_CLOSE_PERCENT = int(os.environ.get("LMS_JP_CLOSE_PERCENT", "75"))
 # SIASN riwayat kursus export: the organiser's name and the jenis diklat id per competency kind
-# (ids seen in agency data, unverified; see DOMAIN.md), and the ids SIASN assigns that we do not hold.
+# (ids seen in agency data, unverified; see docs/domain.md), and the ids SIASN assigns that we do not hold.
 LMS_INSTITUTION_NAME = os.environ.get("LMS_INSTITUTION_NAME", "BPSDM Provinsi Jambi")
 LMS_SIASN_JENIS_DIKLAT = {"teknis": "3", "manajerial": "5", "sosial_kultural": "6"}
 LMS_SIASN_JENIS_KURSUS_SERTIPIKAT = os.environ.get("LMS_SIASN_JENIS_KURSUS_SERTIPIKAT", "")
