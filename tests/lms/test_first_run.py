@@ -26,8 +26,11 @@ def closed_port() -> int:
 def run_pytest(tmp_path, env_extra, *args):
     temp = tmp_path / "tmp"
     temp.mkdir()
-    env = {**os.environ, "TMPDIR": str(temp), **env_extra}
-    env.pop("PYTEST_ADDOPTS", None)
+    # The child never shares the parent's test database or cache: SQLite and memory unless told.
+    env = {
+        key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL", "PYTEST_ADDOPTS"}
+    }
+    env.update({"TMPDIR": str(temp), **env_extra})
     result = subprocess.run(  # noqa: S603
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args],
         cwd=ROOT,
