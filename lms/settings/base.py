@@ -184,7 +184,12 @@ LMS_SESSION_IDLE_MINUTES = int(os.environ.get("LMS_SESSION_IDLE_MINUTES", "120")
 # their width), <style> elements are not. A response that already carries a policy keeps it
 # (the H5P content routes set their own sandbox). The Wagtail admin gets LMS_ADMIN_CSP (below).
 CSP_MEDIA_ORIGINS = env_list("CSP_MEDIA_ORIGINS", [])  # e.g. the object-storage host for uploads
-CSP_FRAME_ORIGINS = ["https://www.youtube-nocookie.com", "https://player.vimeo.com"]  # lesson video embeds
+# Frames: lesson video embeds, and the H5P player's own origin when it has one (H5P_CONTENT_ORIGIN).
+CSP_FRAME_ORIGINS = [
+    "https://www.youtube-nocookie.com",
+    "https://player.vimeo.com",
+    *[origin.rstrip("/") for origin in env_list("H5P_CONTENT_ORIGIN", [])],
+]
 _CSP_BASE = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],

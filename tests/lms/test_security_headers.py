@@ -154,3 +154,21 @@ def test_object_storage_origins_can_be_allowed_for_media(monkeypatch):
     finally:
         monkeypatch.delenv("CSP_MEDIA_ORIGINS")
         importlib.reload(base)
+
+
+def test_a_separate_h5p_content_origin_may_be_framed(monkeypatch):
+    """H5P_CONTENT_ORIGIN (the player on an origin of its own) is added to frame-src, nowhere else."""
+    import importlib
+
+    import lms.settings.base as base
+
+    monkeypatch.setenv("H5P_CONTENT_ORIGIN", "https://h5p.example.go.id/")
+    try:
+        reloaded = importlib.reload(base)
+        directives = reloaded.CONTENT_SECURITY_POLICY["DIRECTIVES"]
+        assert "https://h5p.example.go.id" in directives["frame-src"]
+        assert "https://h5p.example.go.id" not in directives["script-src"]
+        assert "https://h5p.example.go.id" not in directives["connect-src"]
+    finally:
+        monkeypatch.delenv("H5P_CONTENT_ORIGIN")
+        importlib.reload(base)
