@@ -5,19 +5,28 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 HOST   ?= 127.0.0.1
 RUN_SETTINGS ?= lms.settings.dev
+# `make run` shows the site's own 404/500 pages; `DEBUG=1 make run` shows Django's debug pages.
+RUN_DEBUG := $(if $(DEBUG),$(DEBUG),0)
 
 STATIC_SOURCES := $(shell find lms people courses quizzes h5p reports -path '*/static/*' -type f 2>/dev/null)
 
-.PHONY: run test lint format messages install install-dev clean-venv bench-roster h5p-player
+.PHONY: run reset-demo test lint format messages install install-dev clean-venv bench-roster h5p-player
 
 run: export DJANGO_SETTINGS_MODULE = $(RUN_SETTINGS)
-run: $(VENV)/.runtime $(VENV)/.collected ## Create the environment, migrate, load demo data, serve
-	@$(PY) manage.py migrate --noinput -v0
-	@$(PY) manage.py seed_demo
-	@$(PY) manage.py demo_info --url http://$(HOST):$(PORT)/
-	@$(PY) manage.py run_periodic --parent-pid $$$$ & \
-	exec $(VENV)/bin/gunicorn lms.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 \
-		--env DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) --access-logfile - --log-level warning
+run: export DEBUG = $(RUN_DEBUG)
+run: $(VENV)/.runtime $(VENV)/.collected ## Create the environment, migrate, load demo data, serve (Ctrl-C stops)
+	@mkdir -p .make
+	@exec $(PY) manage.py serve_demo --host $(HOST) --port $(PORT) --stamp .make/demo-seeded
+
+reset-demo: ## Forget the demo data (SQLite file, uploads): the next `make run` loads it from scratch
+	@rm -f .make/demo-seeded
+	@if [ -n "$$DATABASE_URL" ]; then \
+		echo "DATABASE_URL is set: drop and recreate that database yourself, then run make run."; \
+	else \
+		rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm; \
+		find media -mindepth 1 ! -name .gitkeep -delete 2>/dev/null || true; \
+		echo "Demo data removed: make run loads it again."; \
+	fi
 
 test: $(VENV)/.dev ## Lint and run the whole test suite (DATABASE_URL picks the database)
 	$(VENV)/bin/ruff check .

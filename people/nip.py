@@ -1,4 +1,4 @@
-"""Identity numbers of ASN: NIP (PNS) and NI PPPK, parsed and validated as ../shared/DOMAIN.md says."""
+"""Identity numbers of ASN: NIP (PNS) and NI PPPK, parsed and validated as docs/domain.md says."""
 
 import re
 from dataclasses import dataclass

@@ -4,6 +4,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -14,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from openpyxl.utils import get_column_letter
 
 from lms.spreadsheets import SafeCSVWriter
@@ -26,8 +27,13 @@ from people.ranks import PANGKAT_BY_GOLONGAN, PPPK_GRADES, EmploymentType, Gende
 # for minutes.
 MAX_ROWS = getattr(settings, "LMS_ROSTER_MAX_ROWS", 20_000)
 MAX_FILE_BYTES = getattr(settings, "LMS_ROSTER_MAX_FILE_BYTES", 10 * 1024 * 1024)
-# An XLSX is a zip: refuse one that unpacks to far more than any real roster (a "zip bomb").
-MAX_XLSX_UNPACKED_BYTES = 20 * MAX_FILE_BYTES
+# An XLSX is a zip of XML parts, and openpyxl reads the whole shared-string table and every cell it
+# is given: a tiny file can cost minutes (a million shared strings deflate to 43 KB). The bounds
+# below are checked on the zip itself, in one streaming pass, before openpyxl parses anything.
+MAX_XLSX_UNPACKED_BYTES = getattr(settings, "LMS_ROSTER_MAX_UNPACKED_BYTES", 10 * MAX_FILE_BYTES)
+MAX_XLSX_ENTRIES = 500  # parts in the zip; a real roster has about a dozen
+MAX_XLSX_SHEETS = 32
+MAX_XLSX_OTHER_PART_BYTES = 16 * 1024 * 1024  # one styles, theme, drawing ... part (not a sheet or strings)
 # Excel keeps formatted but empty rows; after this many blank rows in a row the sheet has ended.
 MAX_BLANK_RUN = 10_000
 
@@ -86,6 +92,12 @@ COLUMNS = [
 ]
 COLUMN_NAMES = [column.name for column in COLUMNS]
 REQUIRED_COLUMNS = [column.name for column in COLUMNS if column.required]
+
+# Each bound leaves room above the largest roster the row limit allows (MAX_ROWS rows of one cell per
+# column), for cells Excel writes only to keep a format and for rows it keeps after the data.
+MAX_XLSX_SHARED_STRINGS = getattr(settings, "LMS_ROSTER_MAX_SHARED_STRINGS", (MAX_ROWS + 1) * len(COLUMNS))
+MAX_XLSX_CELLS = getattr(settings, "LMS_ROSTER_MAX_CELLS", 4 * (MAX_ROWS + 1) * len(COLUMNS))
+MAX_XLSX_ROWS = getattr(settings, "LMS_ROSTER_MAX_SHEET_ROWS", 4 * MAX_ROWS)
 # Columns typed as text in the XLSX template, so Excel keeps every digit and leading zero.
 TEXT_COLUMNS = ("nip", "nip_atasan", "kode_unit", "telepon", "golongan", "grade_pppk")
 
@@ -226,17 +238,140 @@ def _csv_rows(data: bytes) -> Iterator[list[Any]]:
         ) from exc
 
 
+def _damaged_message() -> str:
+    return _("The XLSX file is damaged or is not an Excel workbook. Open it in Excel, save it again and retry.")
+
+
+def _too_big_message() -> str:
+    return _(
+        "The workbook holds far more than a roster of %(rows)s rows needs (%(what)s: more than %(limit)s). "
+        "Copy only the roster columns into a new workbook, or save it as CSV UTF-8, and upload that."
+    )
+
+
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
+# A start tag in any namespace prefix (``<si>``, ``<x:si …>``); the longest match is below OVERLAP bytes.
+SHARED_STRING_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]{0,31}:)?si[\s>/]")
+CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]{0,31}:)?c[\s>/]")
+ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]{0,31}:)?row[\s>/]")
+TAG_OVERLAP = 64
+CHUNK_BYTES = 1024 * 1024
+
+
+def _count_tags(
+    stream, patterns: dict[str, re.Pattern], limits: dict[str, int], byte_limit: int
+) -> tuple[int, dict[str, int]]:
+    """Decompress one zip part in chunks, counting start tags; stop at the first bound passed.
+    Returns the bytes read and the counts. Raises ``RosterFileError`` naming the bound."""
+    counts = dict.fromkeys(patterns, 0)
+    total = 0
+    tail = b""
+    while True:
+        chunk = stream.read(CHUNK_BYTES)
+        total += len(chunk)
+        if total > byte_limit:
+            _refuse_size("unpacked")
+        buffer = tail + chunk
+        # A tag cut by the chunk's end is counted with the next chunk: keep what follows the last "<"
+        # when it is short enough to be the start of one. A whole tag never holds another "<".
+        cutoff = buffer.rfind(b"<")
+        if not chunk or cutoff < 0 or len(buffer) - cutoff > TAG_OVERLAP:
+            cutoff = len(buffer)
+        for name, pattern in patterns.items():
+            counts[name] += len(pattern.findall(buffer, 0, cutoff))
+            if counts[name] > limits[name]:
+                _refuse_size(name)
+        if not chunk:
+            return total, counts
+        tail = buffer[cutoff:]
+
+
+def _refuse_size(what: str):
+    labels = {
+        "unpacked": (pgettext("roster limit", "unpacked size"), f"{megabytes(MAX_XLSX_UNPACKED_BYTES)} MB"),
+        "part": (pgettext("roster limit", "unpacked size of one part"), f"{megabytes(MAX_XLSX_OTHER_PART_BYTES)} MB"),
+        "entries": (pgettext("roster limit", "files inside the workbook"), _thousands(MAX_XLSX_ENTRIES)),
+        "sheets": (pgettext("roster limit", "sheets"), _thousands(MAX_XLSX_SHEETS)),
+        "strings": (pgettext("roster limit", "distinct texts (shared strings)"), _thousands(MAX_XLSX_SHARED_STRINGS)),
+        "cells": (pgettext("roster limit", "cells"), _thousands(MAX_XLSX_CELLS)),
+        "rows": (pgettext("roster limit", "rows in one sheet"), _thousands(MAX_XLSX_ROWS)),
+    }
+    label, limit = labels[what]
+    raise RosterFileError(_too_big_message() % {"rows": _thousands(MAX_ROWS), "what": label, "limit": limit})
+
+
+def check_xlsx_bounds(data: bytes) -> None:
+    """Refuse, before openpyxl parses it, a workbook whose reading would cost far more than any roster:
+    too many parts or sheets, too many bytes unpacked (declared or real), shared strings, cells or rows.
+    One pass over the zip; the XML is only scanned for start tags, never parsed."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+            if len(entries) > MAX_XLSX_ENTRIES:
+                _refuse_size("entries")
+            if sum(info.file_size for info in entries) > MAX_XLSX_UNPACKED_BYTES:
+                _refuse_size("unpacked")
+            sheets = [info for info in entries if _is_part(info.filename, "xl/worksheets/")]
+            if len(sheets) > MAX_XLSX_SHEETS:
+                _refuse_size("sheets")
+            budget = MAX_XLSX_UNPACKED_BYTES
+            cells_left = MAX_XLSX_CELLS
+            for info in entries:
+                name = info.filename.lower()
+                if info.is_dir():
+                    continue
+                with archive.open(info) as stream:
+                    if name.endswith("sharedstrings.xml"):
+                        read, _counts = _count_tags(
+                            stream, {"strings": SHARED_STRING_TAG}, {"strings": MAX_XLSX_SHARED_STRINGS}, budget
+                        )
+                        budget -= read
+                    elif info in sheets:
+                        limits = {"cells": cells_left, "rows": MAX_XLSX_ROWS}
+                        read, counts = _count_tags(stream, {"cells": CELL_TAG, "rows": ROW_TAG}, limits, budget)
+                        budget -= read
+                        cells_left -= counts["cells"]
+                    elif name.endswith((".xml", ".rels", ".vml")):
+                        if info.file_size > MAX_XLSX_OTHER_PART_BYTES:
+                            _refuse_size("part")
+                        budget -= _drain(stream, min(budget, MAX_XLSX_OTHER_PART_BYTES))
+                    # Pictures and other binary parts are never parsed: their declared size is counted above.
+    except RosterFileError:
+        raise
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        NotImplementedError,
+        ValueError,
+        OSError,
+        EOFError,
+    ) as exc:
+        raise RosterFileError(_damaged_message()) from exc
+
+
+def _is_part(filename: str, folder: str) -> bool:
+    name = filename.lower()
+    return name.startswith(folder) and name.endswith(".xml") and "/" not in name[len(folder) :]
+
+
+def _drain(stream, byte_limit: int) -> int:
+    total = 0
+    while chunk := stream.read(CHUNK_BYTES):
+        total += len(chunk)
+        if total > byte_limit:
+            _refuse_size("part" if byte_limit == MAX_XLSX_OTHER_PART_BYTES else "unpacked")
+    return total
+
+
 def _xlsx_rows(data: bytes) -> Iterator[Any]:
     import openpyxl
 
-    damaged = _("The XLSX file is damaged or is not an Excel workbook. Open it in Excel, save it again and retry.")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise RosterFileError(damaged) from exc
-    if unpacked > MAX_XLSX_UNPACKED_BYTES:
-        raise RosterFileError(damaged)
+    damaged = _damaged_message()
+    check_xlsx_bounds(data)
     workbook = None
     try:
         # openpyxl parses XML with defusedxml (installed with Wagtail's Willow) against XML bombs.

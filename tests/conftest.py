@@ -6,6 +6,38 @@ import pytest
 from django.db import connection
 
 
+def database_unreachable() -> str | None:
+    """Why the PostgreSQL server DATABASE_URL names does not answer, or None (SQLite, or it answers).
+    Checked once before any test: otherwise every test errors on its own, hundreds of tracebacks long."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        return None
+    import psycopg
+
+    try:
+        psycopg.connect(
+            host=db.get("HOST") or None,
+            port=db.get("PORT") or None,
+            user=db.get("USER") or None,
+            password=db.get("PASSWORD") or None,
+            dbname="postgres",
+            connect_timeout=3,
+        ).close()
+    except psycopg.Error as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return f"PostgreSQL at {db.get('HOST') or 'localhost'}:{db.get('PORT') or 5432} does not answer ({reason})"
+    return None
+
+
+def pytest_sessionstart(session):
+    problem = database_unreachable()
+    if problem:
+        # A usage error is one line ("ERROR: ...") and a non-zero exit, before any test is collected.
+        raise pytest.UsageError(f"{problem}. Start PostgreSQL, or run without DATABASE_URL to test on SQLite.")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _database_is_what_was_asked_for(django_db_setup, django_db_blocker):
     """A PostgreSQL run that quietly used SQLite would prove nothing: fail it loudly instead."""

@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "axes",
+    "csp",
     # Django
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -65,12 +67,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (django-csp; the admin's own policy) and Permissions-Policy.
+    "lms.middleware.ContentSecurityPolicyMiddleware",
+    "lms.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lms.middleware.DefaultLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "lms.middleware.LearnerSessionIdleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -93,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -151,15 +158,91 @@ LOGOUT_REDIRECT_URL = "/"
 
 # Sign-in throttling (django-axes): five failures for one account from one address lock that
 # pair for 15 minutes. Keying on the pair, not the address alone, keeps a whole office behind
-# one NAT address from being locked out by one person's typos.
+# one NAT address from being locked out by one person's typos. Password spraying (one address,
+# many accounts) is limited separately: AXES_ADDRESS_FAILURE_LIMIT failures from one address,
+# summed over every account that has not since signed in, lock the address for the cool-off.
+# django-axes has one failure limit for all its lockout parameters, so the per-address limit
+# is counted by our handler (people.auth.AddressLimitedAxesHandler) from axes' own records.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", "30"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "people.auth.AddressLimitedAxesHandler"
 AXES_USERNAME_CALLABLE = "people.auth.axes_username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
 AXES_VERBOSE = False
+
+# Sessions: Django's two weeks for staff; a learner (no admin access) is signed out after
+# LMS_SESSION_IDLE_MINUTES without a request, as offices share computers. Refreshed on activity.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(60 * 60 * 24 * 14)))
+LMS_SESSION_IDLE_MINUTES = int(os.environ.get("LMS_SESSION_IDLE_MINUTES", "120"))
+
+# Content-Security-Policy (django-csp). Site pages: scripts only from our origin or with the
+# request's nonce; no inline handlers, no eval; style attributes are allowed (progress bars set
+# their width), <style> elements are not. A response that already carries a policy keeps it
+# (the H5P content routes set their own sandbox). The Wagtail admin gets LMS_ADMIN_CSP (below).
+CSP_MEDIA_ORIGINS = env_list("CSP_MEDIA_ORIGINS", [])  # e.g. the object-storage host for uploads
+# Frames: lesson video embeds, and the H5P player's own origin when it has one (H5P_CONTENT_ORIGIN).
+CSP_FRAME_ORIGINS = [
+    "https://www.youtube-nocookie.com",
+    "https://player.vimeo.com",
+    *[origin.rstrip("/") for origin in env_list("H5P_CONTENT_ORIGIN", [])],
+]
+_CSP_BASE = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "style-src-attr": ["'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:", *CSP_MEDIA_ORIGINS],
+    "media-src": ["'self'", "blob:", *CSP_MEDIA_ORIGINS],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "frame-src": ["'self'", *CSP_FRAME_ORIGINS],
+    "worker-src": ["'self'", "blob:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'self'"],
+}
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {**_CSP_BASE, "script-src": ["'self'", NONCE]},
+}
+# Wagtail 8's admin still writes inline <script> initialisers (inline panels, date pickers, chooser
+# modal responses) and inline styles, without nonces: the admin allows inline script and style, and
+# nothing else: no eval, no other origin, no plugins, no framing by other sites, forms post home.
+LMS_ADMIN_PATH_PREFIX = "/admin/"
+LMS_ADMIN_CSP = {
+    **_CSP_BASE,
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+}
+# Permissions-Policy: nothing here needs a camera, microphone, location, payment or USB; fullscreen
+# and picture-in-picture stay for our own player and the video embeds.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": ["self"],
+    "camera": [],
+    "display-capture": [],
+    "encrypted-media": ["self", *CSP_FRAME_ORIGINS],
+    "fullscreen": ["self", *CSP_FRAME_ORIGINS],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "picture-in-picture": ["self", *CSP_FRAME_ORIGINS],
+    "publickey-credentials-get": [],
+    "screen-wake-lock": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
+# Wagtail's admin would load avatars from gravatar.com and check releases.wagtail.org: no third-party requests.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # Language and time: Bahasa Indonesia first, English second; WIB.
 LANGUAGE_CODE = "id"
@@ -219,13 +302,13 @@ WAGTAILMEDIA = {"MEDIA_MODEL": "wagtailmedia.Media"}
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "lms@bpsdm.jambiprov.go.id")
 
-# Domain settings an administrator may change (see ../shared/DOMAIN.md).
+# Domain settings an administrator may change (see docs/domain.md).
 LMS_JP_MINUTES = int(os.environ.get("LMS_JP_MINUTES", "45"))
 LMS_ANNUAL_JP_TARGET = int(os.environ.get("LMS_ANNUAL_JP_TARGET", "20"))
 # Reports count someone as "close" to the annual target from this share of it.
 LMS_JP_CLOSE_PERCENT = int(os.environ.get("LMS_JP_CLOSE_PERCENT", "75"))
 # SIASN riwayat kursus export: the organiser's name and the jenis diklat id per competency kind
-# (ids seen in agency data, unverified; see DOMAIN.md), and the ids SIASN assigns that we do not hold.
+# (ids seen in agency data, unverified; see docs/domain.md), and the ids SIASN assigns that we do not hold.
 LMS_INSTITUTION_NAME = os.environ.get("LMS_INSTITUTION_NAME", "BPSDM Provinsi Jambi")
 LMS_SIASN_JENIS_DIKLAT = {"teknis": "3", "manajerial": "5", "sosial_kultural": "6"}
 LMS_SIASN_JENIS_KURSUS_SERTIPIKAT = os.environ.get("LMS_SIASN_JENIS_KURSUS_SERTIPIKAT", "")

@@ -1,5 +1,7 @@
 """Test settings: fast hashing, isolated media, no debug toolbar surprises."""
 
+import atexit
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -18,6 +20,9 @@ STORAGES = {
 }
 # Live-server (browser) tests serve static files straight from the apps, no collectstatic.
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="lms-test-static-"))
+# Both folders go when the run ends, however it ends short of a kill.
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
+atexit.register(shutil.rmtree, STATIC_ROOT, ignore_errors=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
