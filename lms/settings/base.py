@@ -184,11 +184,13 @@ LMS_SESSION_IDLE_MINUTES = int(os.environ.get("LMS_SESSION_IDLE_MINUTES", "120")
 # their width), <style> elements are not. A response that already carries a policy keeps it
 # (the H5P content routes set their own sandbox). The Wagtail admin gets LMS_ADMIN_CSP (below).
 CSP_MEDIA_ORIGINS = env_list("CSP_MEDIA_ORIGINS", [])  # e.g. the object-storage host for uploads
-# Frames: lesson video embeds, and the H5P player's own origin when it has one (H5P_CONTENT_ORIGIN).
+# The H5P player's own origin, when it is served from a separate host (h5p/player.py); empty: this site.
+H5P_CONTENT_ORIGIN = os.environ.get("H5P_CONTENT_ORIGIN", "").strip().rstrip("/")
+# Frames: lesson video embeds, and the H5P player's own origin when it has one.
 CSP_FRAME_ORIGINS = [
     "https://www.youtube-nocookie.com",
     "https://player.vimeo.com",
-    *[origin.rstrip("/") for origin in env_list("H5P_CONTENT_ORIGIN", [])],
+    *([H5P_CONTENT_ORIGIN] if H5P_CONTENT_ORIGIN else []),
 ]
 _CSP_BASE = {
     "default-src": ["'self'"],
