@@ -127,7 +127,11 @@ def present(
     needs_grading: bool = False,
     grader_comment: str = "",
 ) -> dict:
-    """A question as the template may render it. Nothing from the answer key is included unless revealed."""
+    """A question as the template may render it. Nothing from the answer key is included unless revealed.
+
+    The result is a dict read by templates, where ``q.name`` tries ``q["name"]`` and then the dict's own
+    attributes: no key may be named like a dict method (``items``, ``values``, ``keys`` …), or a missing
+    key silently renders the method instead (``tests/quizzes/test_review.py`` guards this)."""
     qtype = data["type"]
     options = grading.option_by_id(data)
     view = {
@@ -205,7 +209,7 @@ def present(
         given = response if isinstance(response, dict) else {}
         items = layout.get("items", [])
         view["positions"] = list(range(1, len(items) + 1))
-        view["items"] = [
+        view["order_items"] = [
             {"index": index, "text": options[item_id]["text"], "position": given.get(str(item_id))}
             for index, item_id in enumerate(items)
             if item_id in options
