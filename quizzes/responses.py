@@ -101,6 +101,41 @@ def parse(data: dict, layout: dict, post, prefix: str):
     return None
 
 
+def form_values(data: dict, layout: dict, response, prefix: str) -> dict[str, list[str]]:
+    """The inverse of ``parse``: the form fields (name → values) that show ``response`` on the attempt page.
+
+    Used to put the server's answer back on a page whose save was refused as stale (another tab saved
+    first). Like the page itself it carries display positions only, never option ids or the key; every field
+    of the question is listed, empty when unanswered, so the page can clear what the server does not hold."""
+    qtype = data["type"]
+    if qtype == "single":
+        ids = layout.get("options", [])
+        return {prefix: [str(ids.index(response))] if response in ids else []}
+    if qtype == "multiple":
+        ids = layout.get("options", [])
+        chosen = response if isinstance(response, list) else []
+        return {prefix: [str(index) for index, option_id in enumerate(ids) if option_id in chosen]}
+    if qtype == "truefalse":
+        return {prefix: [] if response is None else ["1" if response else "0"]}
+    if qtype in ("shortanswer", "numerical", "essay"):
+        return {prefix: [response if isinstance(response, str) else ""]}
+    if qtype == "matching":
+        answers = layout.get("answers", [])
+        given = response if isinstance(response, dict) else {}
+        fields = {}
+        for index, prompt_id in enumerate(layout.get("prompts", [])):
+            chosen = given.get(str(prompt_id))
+            fields[f"{prefix}-{index}"] = [str(answers.index(chosen))] if chosen in answers else [""]
+        return fields
+    if qtype == "ordering":
+        given = response if isinstance(response, dict) else {}
+        return {
+            f"{prefix}-{index}": [str(given[str(item_id)]) if str(item_id) in given else ""]
+            for index, item_id in enumerate(layout.get("items", []))
+        }
+    return {}
+
+
 @dataclass
 class Reveal:
     """What the review may show: decided by the quiz's review options, never by the template."""

@@ -87,3 +87,67 @@ def test_learner_takes_a_timed_quiz_reloads_midway_submits_and_sees_the_grade(pa
     expect(quiz_item).to_contain_text("Nilai Anda: 100")
     assert Enrolment.objects.get(user=learner, course=course).percent == 100
     assert page.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways scrolling on a phone
+
+
+def _sign_in(page, user, base_url):
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": base_url}])
+
+
+def test_two_tabs_on_one_attempt_the_stale_tab_shows_the_saved_answer_and_says_so(page, live_server):
+    """Tab B's save loses to tab A's (409 stale): B must not say "all saved"; it shows A's answer, says what
+    happened, and its next change saves."""
+    course, module = course_with_module()
+    questions = [
+        make_question("truefalse", correct_true=True, text="<p>PNS wajib 20 JP per tahun.</p>"),
+        make_question("shortanswer", [{"text": "Jambi", "credit": 100}], text="<p>Ibu kota provinsi?</p>"),
+    ]
+    quiz = quiz_page(module, questions, title="Kuis Dua Tab", questions_per_page=0)
+    learner = enrolled_learner(course, username="dua-tab")
+    _sign_in(page, learner, live_server.url)
+    page.goto(quiz.url)
+    page.get_by_role("button", name="Mulai kuis").click()
+    page.wait_for_url(re.compile(r"/kuis/percobaan/\d+/"))
+    tab_b = page.context.new_page()
+    tab_b.goto(page.url)  # the same attempt, open in a second tab before either saved
+    replies_b = []
+    tab_b.on("response", lambda response: replies_b.append(response) if "/simpan/" in response.url else None)
+
+    status_a, status_b = page.locator("#save-status"), tab_b.locator("#save-status")
+    page.get_by_label("Benar").check()
+    expect(status_a).to_contain_text("Semua jawaban tersimpan")
+
+    # Tab B still shows the page as it was loaded: its save carries the number tab A just used, so the
+    # server answers "stale" with that very number (which the script used to take for "saved").
+    tab_b.get_by_label("Salah").check()
+    expect(status_b).to_contain_text("Soal 1: jawaban yang tersimpan dari jendela lain kini ditampilkan")
+    expect(status_b).not_to_contain_text("Semua jawaban tersimpan")
+    expect(tab_b.get_by_label("Benar")).to_be_checked()  # the server's answer, shown
+    assert len(replies_b) == 1 and replies_b[0].status == 409
+    assert replies_b[0].json()["status"] == "stale" and replies_b[0].json()["seq"] == 1  # tab B's own number
+    expect(tab_b.locator('fieldset[data-slot="1"]')).to_have_class(re.compile("is-reloaded"))
+    tab_b.get_by_label("Jawaban Anda").fill("Muaro Jambi")
+    tab_b.get_by_label("Jawaban Anda").blur()
+    # Tab B resynchronised its number after the first refusal, so this save is accepted.
+    expect(status_b).to_contain_text("Semua jawaban tersimpan")
+    attempt = Attempt.objects.get(user=learner)
+    slots = {slot.number: slot.response for slot in attempt.slots.all()}
+    assert slots == {1: True, 2: "Muaro Jambi"}
+
+    # Now tab A is the stale one: its next save is refused and it shows tab B's short answer.
+    page.get_by_label("Jawaban Anda").fill("Kota Jambi")
+    page.get_by_label("Jawaban Anda").blur()
+    expect(status_a).to_contain_text("Soal 2: jawaban yang tersimpan dari jendela lain")
+    expect(page.get_by_label("Jawaban Anda")).to_have_value("Muaro Jambi")
+    page.screenshot(path="/tmp/quiz/two-tabs-stale.png", full_page=True)
+    # Choosing again in the stale tab saves (the learner decides), and no tab ever lied about it.
+    page.get_by_label("Salah").check()
+    expect(status_a).to_contain_text("Semua jawaban tersimpan")
+    attempt.refresh_from_db()
+    assert {slot.number: slot.response for slot in attempt.slots.all()} == {1: False, 2: "Muaro Jambi"}
+    tab_b.close()
