@@ -31,11 +31,12 @@ def build_layout(data: dict, *, shuffle: bool, rng: random.Random) -> dict:
         rng.shuffle(answers)  # the answer list in authoring order would pair up with the prompts
         return {"prompts": prompts, "answers": answers}
     if qtype == "ordering":
-        # Always shuffled, and never shown already in the right order.
+        # Always shuffled (the authoring order is the key), uniformly: every order is equally likely, the
+        # right one included. Excluding the right order gave the key away: two items were always shown
+        # reversed, and with more items the shown order was a small hint. The learner gives positions, so
+        # an order that happens to be right shows no more than any other.
         items = list(option_ids)
-        if len(items) > 1:
-            while items == option_ids:
-                rng.shuffle(items)
+        rng.shuffle(items)
         return {"items": items}
     return {}
 
