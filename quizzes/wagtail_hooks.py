@@ -16,6 +16,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from lms.filters import SubtreeFilter
 from quizzes import admin_urls
 from quizzes.admin_forms import QuestionCategoryForm, QuestionForm
+from quizzes.choosers import QuestionChooserViewSet
 from quizzes.models import Question, QuestionCategory, QuestionType, QuizOverride, QuizPage
 
 
@@ -43,6 +44,8 @@ class QuestionViewSet(SnippetViewSet):
     search_backend_name = None  # plain ORM search: imported questions are found at once
     filterset_class = QuestionFilterSet
     ordering = ["category__path", "name"]
+    chooser_viewset_class = QuestionChooserViewSet  # search, filters, several at once (quizzes/choosers.py)
+    chooser_per_page = 25
     edit_handler = ObjectList(
         [
             MultiFieldPanel(

@@ -151,3 +151,75 @@ def test_two_tabs_on_one_attempt_the_stale_tab_shows_the_saved_answer_and_says_s
     attempt.refresh_from_db()
     assert {slot.number: slot.response for slot in attempt.slots.all()} == {1: False, 2: "Muaro Jambi"}
     tab_b.close()
+
+
+def test_trainer_finds_questions_with_search_and_filters_and_adds_several_at_once(page, live_server):
+    """The quiz editor's "add question" opens the chooser in multiple mode: search, filter, tick, confirm."""
+    from courses.permissions import grant_course_page_permissions
+    from people.roles import PENGAJAR
+    from tests.factories import UserFactory
+    from tests.quizzes.factories import CategoryFactory
+
+    ethics = CategoryFactory(name="Etika")
+    integrity = CategoryFactory(name="Integritas", parent=ethics)
+    bank = [
+        make_question(
+            "single",
+            [{"text": "BerAKHLAK", "credit": 100}, {"text": "Lain"}],
+            name="Nilai dasar ASN",
+            text="<p>Apa nilai dasar ASN?</p>",
+            category=ethics,
+            tags=["asn"],
+        ),
+        make_question(
+            "truefalse",
+            name="Gratifikasi",
+            text="<p>Menerima hadiah dari pemohon dibolehkan.</p>",
+            category=integrity,
+            tags=["asn", "kpk"],
+        ),
+        make_question(
+            "essay",
+            name="Konflik kepentingan",
+            text="<p>Jelaskan konflik kepentingan.</p>",
+            category=integrity,
+            tags=["kpk"],
+        ),
+    ]
+    bank += [
+        make_question("shortanswer", [{"text": "Jambi", "credit": 100}], name=f"Geografi {n}", category=ethics)
+        for n in range(1, 6)
+    ]
+    course, module = course_with_module()
+    grant_course_page_permissions()
+    quiz = quiz_page(module, [], title="Kuis Integritas")
+    trainer = UserFactory(roles=[PENGAJAR])
+    page.set_viewport_size({"width": 1366, "height": 900})
+    _sign_in(page, trainer, live_server.url)
+    page.goto(f"/admin/pages/{quiz.pk}/edit/")
+    page.locator("#id_quiz_questions-OPEN_MODAL").click()
+    modal = page.locator(".modal-content")
+    expect(modal.get_by_text("Gratifikasi")).to_be_visible()
+    expect(modal.locator("tbody tr")).to_have_count(8)
+    modal.locator("select[name=category]").select_option(label="— Integritas")
+    expect(modal.locator("tbody tr")).to_have_count(2)
+    modal.locator("#id_q").fill("hadiah")
+    expect(modal.locator("tbody tr")).to_have_count(1)
+    modal.locator("#id_q").fill("")
+    modal.locator("select[name=tag]").select_option(label="kpk")
+    expect(modal.locator("tbody tr")).to_have_count(2)
+    expect(modal.locator("tbody tr", has_text="Gratifikasi")).to_contain_text("Benar/salah")
+    modal.locator("tbody tr", has_text="Gratifikasi").locator("[data-multiple-choice-select]").check()
+    modal.locator("tbody tr", has_text="Konflik kepentingan").locator("[data-multiple-choice-select]").check()
+    page.screenshot(path="/tmp/quiz/question-chooser.png")
+    modal.locator("[data-multiple-choice-submit]").click()
+    forms = page.locator("#id_quiz_questions-FORMS")
+    expect(forms).to_contain_text("Gratifikasi")
+    expect(forms).to_contain_text("Konflik kepentingan")
+    chosen = sorted(
+        int(value)
+        for value in page.locator('#id_quiz_questions-FORMS input[type="hidden"][name$="-question"]').evaluate_all(
+            "els => els.map(e => e.value)"
+        )
+    )
+    assert chosen == sorted([bank[1].pk, bank[2].pk])
