@@ -23,9 +23,9 @@ def js_strings() -> dict:
         "unsaved": _("Typing… will be saved"),
         "offline": _("Not saved yet: no connection. Trying again…"),
         "timeUp": _("Time is up. Submitting your saved answers…"),
-        "replaced": _(
-            "Question {questions}: the answer saved from another window is shown here now; the one from this "
-            "window was not saved. Check it and answer again if needed."
+        "replaced": _("Question {questions} was answered in another window: check it."),
+        "replacedNote": _(
+            "The answer saved from another window is shown here; the one given in this window was not saved."
         ),
     }
 

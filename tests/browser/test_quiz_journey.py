@@ -125,7 +125,11 @@ def test_two_tabs_on_one_attempt_the_stale_tab_shows_the_saved_answer_and_says_s
     # Tab B still shows the page as it was loaded: its save carries the number tab A just used, so the
     # server answers "stale" with that very number (which the script used to take for "saved").
     tab_b.get_by_label("Salah").check()
-    expect(status_b).to_contain_text("Soal 1: jawaban yang tersimpan dari jendela lain kini ditampilkan")
+    expect(status_b).to_contain_text("Soal 1 dijawab di jendela lain: periksa kembali.")
+    note_b = tab_b.locator('fieldset[data-slot="1"] .reloaded-note')
+    expect(note_b).to_have_text(
+        "Jawaban yang tersimpan dari jendela lain ditampilkan di sini; jawaban di jendela ini tidak tersimpan."
+    )
     expect(status_b).not_to_contain_text("Semua jawaban tersimpan")
     expect(tab_b.get_by_label("Benar")).to_be_checked()  # the server's answer, shown
     assert len(replies_b) == 1 and replies_b[0].status == 409
@@ -133,6 +137,7 @@ def test_two_tabs_on_one_attempt_the_stale_tab_shows_the_saved_answer_and_says_s
     expect(tab_b.locator('fieldset[data-slot="1"]')).to_have_class(re.compile("is-reloaded"))
     tab_b.get_by_label("Jawaban Anda").fill("Muaro Jambi")
     tab_b.get_by_label("Jawaban Anda").blur()
+    expect(note_b).to_be_visible()  # question 1 was not sent again: its note stays
     # Tab B resynchronised its number after the first refusal, so this save is accepted.
     expect(status_b).to_contain_text("Semua jawaban tersimpan")
     attempt = Attempt.objects.get(user=learner)
@@ -142,7 +147,8 @@ def test_two_tabs_on_one_attempt_the_stale_tab_shows_the_saved_answer_and_says_s
     # Now tab A is the stale one: its next save is refused and it shows tab B's short answer.
     page.get_by_label("Jawaban Anda").fill("Kota Jambi")
     page.get_by_label("Jawaban Anda").blur()
-    expect(status_a).to_contain_text("Soal 2: jawaban yang tersimpan dari jendela lain")
+    expect(status_a).to_contain_text("Soal 2 dijawab di jendela lain: periksa kembali.")
+    expect(page.locator('fieldset[data-slot="2"] .reloaded-note')).to_be_visible()
     expect(page.get_by_label("Jawaban Anda")).to_have_value("Muaro Jambi")
     page.screenshot(path="/tmp/quiz/two-tabs-stale.png", full_page=True)
     # Choosing again in the stale tab saves (the learner decides), and no tab ever lied about it.
@@ -201,16 +207,28 @@ def test_trainer_finds_questions_with_search_and_filters_and_adds_several_at_onc
     modal = page.locator(".modal-content")
     expect(modal.get_by_text("Gratifikasi")).to_be_visible()
     expect(modal.locator("tbody tr")).to_have_count(8)
-    modal.locator("select[name=category]").select_option(label="— Integritas")
-    expect(modal.locator("tbody tr")).to_have_count(2)
-    modal.locator("#id_q").fill("hadiah")
-    expect(modal.locator("tbody tr")).to_have_count(1)
-    modal.locator("#id_q").fill("")
-    modal.locator("select[name=tag]").select_option(label="kpk")
-    expect(modal.locator("tbody tr")).to_have_count(2)
-    expect(modal.locator("tbody tr", has_text="Gratifikasi")).to_contain_text("Benar/salah")
-    modal.locator("tbody tr", has_text="Gratifikasi").locator("[data-multiple-choice-select]").check()
-    modal.locator("tbody tr", has_text="Konflik kepentingan").locator("[data-multiple-choice-select]").check()
+    rows = modal.locator("tbody tr")
+
+    def refreshed(action):
+        """Run a search or filter and wait for the chooser's results reply, so no late reply of an earlier
+        search can replace the rows afterwards."""
+        with page.expect_response(lambda response: "/choose/quizzes/question/results/" in response.url):
+            action()
+
+    refreshed(lambda: modal.locator("#id_q").fill("hadiah"))
+    expect(rows).to_have_count(1)
+    refreshed(lambda: modal.locator("#id_q").fill(""))
+    expect(rows).to_have_count(8)
+    refreshed(lambda: modal.locator("select[name=category]").select_option(label="— Integritas"))
+    expect(rows).to_have_count(2)
+    refreshed(lambda: modal.locator("select[name=qtype]").select_option("essay"))
+    expect(rows).to_have_count(1)
+    refreshed(lambda: modal.locator("select[name=qtype]").select_option(""))
+    refreshed(lambda: modal.locator("select[name=tag]").select_option(label="kpk"))
+    expect(rows).to_have_count(2)
+    expect(rows.filter(has_text="Gratifikasi")).to_contain_text("Benar/salah")
+    rows.filter(has_text="Gratifikasi").locator("[data-multiple-choice-select]").check()
+    rows.filter(has_text="Konflik kepentingan").locator("[data-multiple-choice-select]").check()
     page.screenshot(path="/tmp/quiz/question-chooser.png")
     modal.locator("[data-multiple-choice-submit]").click()
     forms = page.locator("#id_quiz_questions-FORMS")
@@ -223,3 +241,6 @@ def test_trainer_finds_questions_with_search_and_filters_and_adds_several_at_onc
         )
     )
     assert chosen == sorted([bank[1].pk, bank[2].pk])
+    # Leave the editor while the server still runs: its editing-session release request lands now.
+    page.goto(f"/admin/kuis/{quiz.pk}/hasil/")
+    expect(page.locator("h1")).to_contain_text("Kuis Integritas")

@@ -127,6 +127,12 @@
       delete dirty[slot];
       showValues(box, held);
       box.classList.add("is-reloaded");
+      if (!box.querySelector(".reloaded-note")) {
+        var note = document.createElement("p");
+        note.className = "reloaded-note";
+        note.textContent = strings.replacedNote;
+        box.insertBefore(note, box.querySelector(".question-text"));
+      }
       replaced.push(slot);
     });
     seq = reply.seq;
@@ -150,7 +156,10 @@
       pending = { seq: seq + 1, body: built.body, sent: built.sent };
       slots.forEach(function (slot) {
         var box = fieldset(slot);
-        if (box) box.classList.remove("is-reloaded");
+        if (!box) return;
+        box.classList.remove("is-reloaded");
+        var note = box.querySelector(".reloaded-note");
+        if (note) note.parentNode.removeChild(note);
       });
     }
     var request = pending;
