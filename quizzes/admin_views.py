@@ -134,10 +134,15 @@ def attempt_detail(request, attempt_id: int):
         profile = getattr(attempt.user, "asn_profile", None)
         if profile is None or not any(profile.unit.path.startswith(path) for path in scope):
             raise Http404
-    questions = selectors.attempt_review(attempt=attempt, reveal=FULL_REVEAL)
-    slots = {slot.number: slot for slot in AttemptSlot.objects.filter(attempt=attempt).only("pk", "number")}
-    for question in questions:
-        question["slot_id"] = slots[question["number"]].pk
+    # One's own attempt follows one's learner review rules; an attempt in progress shows no key to anyone.
+    reveal = selectors.staff_review_reveal(attempt=attempt, viewer=request.user, full=FULL_REVEAL)
+    own = attempt.user_id == request.user.pk
+    questions = []
+    if not own or reveal.correctness or reveal.feedback or reveal.right_answers:
+        questions = selectors.attempt_review(attempt=attempt, reveal=reveal)
+        slots = {slot.number: slot for slot in AttemptSlot.objects.filter(attempt=attempt).only("pk", "number")}
+        for question in questions:
+            question["slot_id"] = slots[question["number"]].pk
     return _render(
         request,
         "quizzes/admin/attempt.html",
@@ -145,7 +150,9 @@ def attempt_detail(request, attempt_id: int):
         {
             "attempt": attempt,
             "questions": questions,
-            "can_grade": scope is None and request.user.has_perm("quizzes.grade_attempts"),
+            "reveal": reveal,
+            "own": own,
+            "can_grade": not own and scope is None and request.user.has_perm("quizzes.grade_attempts"),
         },
     )
 
@@ -224,6 +231,8 @@ def grade_essay(request, slot_id: int):
     scope = scope_for(request.user)
     if not (scope.everything or (quiz is not None and scope.manages_page(quiz))):
         raise Http404
+    if slot.attempt.user_id == request.user.pk:
+        raise Http404  # nobody grades their own essay (the page shows the grader's notes, an answer key)
     form = EssayGradeForm(request.POST or None, initial={"mark": slot.mark, "comment": slot.grader_comment})
     if request.method == "POST" and form.is_valid():
         try:

@@ -31,11 +31,12 @@ def build_layout(data: dict, *, shuffle: bool, rng: random.Random) -> dict:
         rng.shuffle(answers)  # the answer list in authoring order would pair up with the prompts
         return {"prompts": prompts, "answers": answers}
     if qtype == "ordering":
-        # Always shuffled, and never shown already in the right order.
+        # Always shuffled (the authoring order is the key), uniformly: every order is equally likely, the
+        # right one included. Excluding the right order gave the key away: two items were always shown
+        # reversed, and with more items the shown order was a small hint. The learner gives positions, so
+        # an order that happens to be right shows no more than any other.
         items = list(option_ids)
-        if len(items) > 1:
-            while items == option_ids:
-                rng.shuffle(items)
+        rng.shuffle(items)
         return {"items": items}
     return {}
 
@@ -101,6 +102,41 @@ def parse(data: dict, layout: dict, post, prefix: str):
     return None
 
 
+def form_values(data: dict, layout: dict, response, prefix: str) -> dict[str, list[str]]:
+    """The inverse of ``parse``: the form fields (name → values) that show ``response`` on the attempt page.
+
+    Used to put the server's answer back on a page whose save was refused as stale (another tab saved
+    first). Like the page itself it carries display positions only, never option ids or the key; every field
+    of the question is listed, empty when unanswered, so the page can clear what the server does not hold."""
+    qtype = data["type"]
+    if qtype == "single":
+        ids = layout.get("options", [])
+        return {prefix: [str(ids.index(response))] if response in ids else []}
+    if qtype == "multiple":
+        ids = layout.get("options", [])
+        chosen = response if isinstance(response, list) else []
+        return {prefix: [str(index) for index, option_id in enumerate(ids) if option_id in chosen]}
+    if qtype == "truefalse":
+        return {prefix: [] if response is None else ["1" if response else "0"]}
+    if qtype in ("shortanswer", "numerical", "essay"):
+        return {prefix: [response if isinstance(response, str) else ""]}
+    if qtype == "matching":
+        answers = layout.get("answers", [])
+        given = response if isinstance(response, dict) else {}
+        fields = {}
+        for index, prompt_id in enumerate(layout.get("prompts", [])):
+            chosen = given.get(str(prompt_id))
+            fields[f"{prefix}-{index}"] = [str(answers.index(chosen))] if chosen in answers else [""]
+        return fields
+    if qtype == "ordering":
+        given = response if isinstance(response, dict) else {}
+        return {
+            f"{prefix}-{index}": [str(given[str(item_id)]) if str(item_id) in given else ""]
+            for index, item_id in enumerate(layout.get("items", []))
+        }
+    return {}
+
+
 @dataclass
 class Reveal:
     """What the review may show: decided by the quiz's review options, never by the template."""
@@ -127,7 +163,11 @@ def present(
     needs_grading: bool = False,
     grader_comment: str = "",
 ) -> dict:
-    """A question as the template may render it. Nothing from the answer key is included unless revealed."""
+    """A question as the template may render it. Nothing from the answer key is included unless revealed.
+
+    The result is a dict read by templates, where ``q.name`` tries ``q["name"]`` and then the dict's own
+    attributes: no key may be named like a dict method (``items``, ``values``, ``keys`` …), or a missing
+    key silently renders the method instead (``tests/quizzes/test_review.py`` guards this)."""
     qtype = data["type"]
     options = grading.option_by_id(data)
     view = {
@@ -205,7 +245,7 @@ def present(
         given = response if isinstance(response, dict) else {}
         items = layout.get("items", [])
         view["positions"] = list(range(1, len(items) + 1))
-        view["items"] = [
+        view["order_items"] = [
             {"index": index, "text": options[item_id]["text"], "position": given.get(str(item_id))}
             for index, item_id in enumerate(items)
             if item_id in options

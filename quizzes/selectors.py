@@ -28,6 +28,21 @@ def review_reveal(
     )
 
 
+def staff_review_reveal(*, attempt: Attempt, viewer, full: responses.Reveal) -> responses.Reveal:
+    """What a staff screen (results, attempt detail) may show of an attempt.
+
+    An attempt in progress shows no answer key, correctness, feedback or marks to anyone, Admin BPSDM
+    included: the learner is still answering. A staff member looking at their *own* attempt (a Supervisor or
+    Pengajar who is also a Peserta) gets exactly what their learner review allows, never more. Otherwise
+    ``full`` (a trainer's or supervisor's view of someone else's submitted attempt)."""
+    if attempt.state == AttemptState.IN_PROGRESS:
+        return responses.HIDDEN
+    if attempt.user_id == viewer.pk:
+        override = QuizOverride.objects.filter(quiz_id=attempt.quiz_id, user_id=viewer.pk).first()
+        return review_reveal(quiz=attempt.quiz, attempt=attempt, override=override)
+    return full
+
+
 @dataclass
 class IntroState:
     can_start: bool
@@ -191,6 +206,7 @@ def grading_queue(*, user, quiz: QuizPage | None = None):
     )
     if quiz is not None:
         slots = slots.filter(attempt__quiz=quiz)
+    slots = slots.exclude(attempt__user=user)  # nobody grades their own essay
     from lms.scoping import scope_for
 
     # Grading changes a course's data: the trainers of the quiz's course (and Admin BPSDM) only.

@@ -189,12 +189,27 @@ def attempt_start(*, quiz: QuizPage, user, now: datetime | None = None, seed: in
 # --- save ----------------------------------------------------------------------------------------
 
 
+# Save sequence numbers are stored in a 32-bit integer column (PostgreSQL ``integer``).
+MAX_SEQ = 2**31 - 1
+
+
 @dataclass
 class SaveOutcome:
-    status: str  # "saved", "stale", "closed", "time_up"
+    status: str  # "saved", "stale", "ahead", "closed", "time_up"
     last_seq: int
     saved: list[int] = field(default_factory=list)
     attempt: Attempt | None = None
+    # "stale": what the server holds for the slots the refused request tried to save, as form fields
+    # ({slot number: {field name: [values]}}), so the page can show it instead of the refused answer.
+    answers: dict[int, dict[str, list[str]]] = field(default_factory=dict)
+
+
+def _saved_answers(attempt_id: int, slot_numbers: list[int]) -> dict[int, dict[str, list[str]]]:
+    slots = AttemptSlot.objects.filter(attempt_id=attempt_id, number__in=slot_numbers[:500]).select_related("version")
+    return {
+        slot.number: responses.form_values(slot.version.data, slot.layout, slot.response, f"q{slot.number}")
+        for slot in slots
+    }
 
 
 def attempt_save(
@@ -207,16 +222,20 @@ def attempt_save(
     now: datetime | None = None,
     page: int | None = None,
 ) -> SaveOutcome:
-    """Save the responses for ``slot_numbers`` read from ``post``. Applied only if ``seq`` is newer than the
-    last accepted save, so a replayed or out-of-order request changes nothing.
+    """Save the responses for ``slot_numbers`` read from ``post``. Applied only if ``seq`` is the number right
+    after the last accepted save: a replayed or out-of-order request changes nothing ("stale"), and a number
+    further ahead is refused ("ahead"), so no request can push the counter towards ``MAX_SEQ`` and leave the
+    attempt unsavable; the page's script only ever sends the next number (and resends it after a failure).
 
     The hot path of a quiz sitting: one conditional UPDATE both claims the sequence number and takes the
     attempt's row lock (concurrent saves of one attempt queue behind it and then find their number used),
     one read of the slots, one write. Only a refused save reads the attempt to say why."""
     now = now or timezone.now()
+    if not 1 <= seq <= MAX_SEQ:
+        raise ValueError(f"save sequence number out of range: {seq}")
     with transaction.atomic():
         claimed = (
-            Attempt.objects.filter(pk=attempt_id, user=user, state=AttemptState.IN_PROGRESS, last_seq__lt=seq)
+            Attempt.objects.filter(pk=attempt_id, user=user, state=AttemptState.IN_PROGRESS, last_seq=seq - 1)
             .filter(Q(deadline__isnull=True) | Q(deadline__gte=now - grace_period()))
             .update(last_seq=seq)
         )
@@ -227,7 +246,11 @@ def attempt_save(
             if is_expired(attempt, now=now):
                 _submit_locked(attempt, now=now, auto=True)
                 return SaveOutcome("time_up", attempt.last_seq, attempt=attempt)
-            return SaveOutcome("stale", attempt.last_seq, attempt=attempt)
+            if seq > attempt.last_seq:
+                return SaveOutcome("ahead", attempt.last_seq, attempt=attempt)
+            return SaveOutcome(
+                "stale", attempt.last_seq, attempt=attempt, answers=_saved_answers(attempt_id, slot_numbers)
+            )
         slots = list(
             AttemptSlot.objects.filter(attempt_id=attempt_id, number__in=slot_numbers[:500]).select_related(
                 "version", "attempt"

@@ -17,7 +17,7 @@ import statistics as pystats
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from quizzes.models import AttemptSlot, AttemptState, Question
+from quizzes.models import AttemptSlot, AttemptState, Question, QuestionType
 
 
 @dataclass
@@ -31,6 +31,17 @@ class ItemStats:
     sd: float | None
     discrimination: float | None
 
+    @property
+    def type_label(self) -> str:
+        """The question type in words ("Benar/salah"), not its code ("truefalse")."""
+        return QuestionType(self.qtype).label if self.qtype in QuestionType.values else self.qtype
+
+    @property
+    def negative_discrimination(self) -> bool:
+        """Learners who did better on the rest of the quiz did worse on this question: usually a wrong key,
+        a misleading option or ambiguous wording. Worth a look before trusting the grades."""
+        return self.discrimination is not None and self.discrimination < 0
+
 
 @dataclass
 class QuizStats:
@@ -40,6 +51,10 @@ class QuizStats:
     sd: float | None = None
     items: list[ItemStats] = field(default_factory=list)
     distribution: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def negative_items(self) -> list[ItemStats]:
+        return [item for item in self.items if item.negative_discrimination]
 
 
 def pearson(xs: list[float], ys: list[float]) -> float | None:

@@ -23,6 +23,10 @@ def js_strings() -> dict:
         "unsaved": _("Typing… will be saved"),
         "offline": _("Not saved yet: no connection. Trying again…"),
         "timeUp": _("Time is up. Submitting your saved answers…"),
+        "replaced": _("Question {questions} was answered in another window: check it."),
+        "replacedNote": _(
+            "The answer saved from another window is shown here; the one given in this window was not saved."
+        ),
     }
 
 
@@ -85,7 +89,9 @@ def attempt_view(request, attempt_id: int):
 @require_POST
 def attempt_save(request, attempt_id: int):
     """Save answers (autosave from the page's script, or the form's next/previous/finish buttons)."""
-    seq = _int(request.POST.get("seq"), 0)
+    seq = _int(request.POST.get("seq"))
+    if seq is None or not 1 <= seq <= services.MAX_SEQ:
+        return _save_refused(request, attempt_id, last_seq=None)
     slot_numbers = [number for number in (_int(value) for value in request.POST.getlist("slots")) if number]
     goto = _int(request.POST.get("goto"))
     try:
@@ -100,6 +106,8 @@ def attempt_save(request, attempt_id: int):
     except Attempt.DoesNotExist as exc:
         raise Http404 from exc
     attempt = outcome.attempt
+    if outcome.status == "ahead":
+        return _save_refused(request, attempt.pk, last_seq=outcome.last_seq)
     if _wants_json(request):
         body = {"status": outcome.status, "seq": outcome.last_seq, "saved": outcome.saved}
         if outcome.status in ("closed", "time_up"):
@@ -107,6 +115,7 @@ def attempt_save(request, attempt_id: int):
             body["message"] = _("This attempt is closed; your saved answers were submitted.")
         elif outcome.status == "stale":
             body["message"] = _("This page is out of date (answers were saved from another window). Reload the page.")
+            body["answers"] = {str(number): fields for number, fields in outcome.answers.items()}
         return JsonResponse(body, status=200 if outcome.status == "saved" else 409)
     if outcome.status in ("closed", "time_up"):
         messages.info(request, _("Time is up: your attempt was submitted with the answers you saved."))
@@ -118,6 +127,15 @@ def attempt_save(request, attempt_id: int):
         return redirect("quiz_summary", attempt_id=attempt.pk)
     target = goto if goto is not None else 0
     return redirect(reverse("quiz_attempt", args=[attempt.pk]) + f"?halaman={target}")
+
+
+def _save_refused(request, attempt_id: int, *, last_seq: int | None):
+    """A save whose sequence number is not a whole number from 1 to MAX_SEQ, or skips ahead of the last
+    accepted save: a broken or tampered request, refused with 400 and nothing saved."""
+    message = _("This save was refused: its sequence number is not valid. Reload the page; saved answers are kept.")
+    if _wants_json(request):
+        return JsonResponse({"status": "invalid", "seq": last_seq, "message": message}, status=400)
+    return render(request, "quizzes/save_refused.html", {"message": message, "attempt_id": attempt_id}, status=400)
 
 
 @never_cache

@@ -20,6 +20,7 @@ from lms.scoped_admin import ScopedPermissionPolicy, ScopedViewSetMixin
 from lms.scoping import scope_for
 from quizzes import admin_urls
 from quizzes.admin_forms import QuestionCategoryForm, QuestionForm, QuizOverrideForm
+from quizzes.choosers import QuestionChooserViewSet
 from quizzes.models import Question, QuestionCategory, QuestionType, QuizOverride, QuizPage
 
 
@@ -68,6 +69,8 @@ class QuestionViewSet(ScopedViewSetMixin, SnippetViewSet):
     search_backend_name = None  # plain ORM search: imported questions are found at once
     filterset_class = QuestionFilterSet
     ordering = ["category__path", "name"]
+    chooser_viewset_class = QuestionChooserViewSet  # search, filters, several at once (quizzes/choosers.py)
+    chooser_per_page = 25
     edit_handler = ObjectList(
         [
             MultiFieldPanel(

@@ -14,6 +14,7 @@ from wagtail.admin.panels import (
     FieldRowPanel,
     InlinePanel,
     MultiFieldPanel,
+    MultipleChooserPanel,
     ObjectList,
     TabbedInterface,
 )
@@ -117,7 +118,10 @@ class QuizPage(Page):
 
     content_panels = Page.content_panels + [
         FieldPanel("intro"),
-        InlinePanel("quiz_questions", heading=_("Chosen questions"), label=_("question")),
+        # Its "add" button opens the question chooser in Wagtail's multiple-selection mode.
+        MultipleChooserPanel(
+            "quiz_questions", chooser_field_name="question", heading=_("Chosen questions"), label=_("question")
+        ),
         InlinePanel("random_draws", heading=_("Random questions"), label=_("random draw")),
     ]
     settings_panels_quiz = [

@@ -87,3 +87,160 @@ def test_learner_takes_a_timed_quiz_reloads_midway_submits_and_sees_the_grade(pa
     expect(quiz_item).to_contain_text("Nilai Anda: 100")
     assert Enrolment.objects.get(user=learner, course=course).percent == 100
     assert page.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways scrolling on a phone
+
+
+def _sign_in(page, user, base_url):
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": base_url}])
+
+
+def test_two_tabs_on_one_attempt_the_stale_tab_shows_the_saved_answer_and_says_so(page, live_server):
+    """Tab B's save loses to tab A's (409 stale): B must not say "all saved"; it shows A's answer, says what
+    happened, and its next change saves."""
+    course, module = course_with_module()
+    questions = [
+        make_question("truefalse", correct_true=True, text="<p>PNS wajib 20 JP per tahun.</p>"),
+        make_question("shortanswer", [{"text": "Jambi", "credit": 100}], text="<p>Ibu kota provinsi?</p>"),
+    ]
+    quiz = quiz_page(module, questions, title="Kuis Dua Tab", questions_per_page=0)
+    learner = enrolled_learner(course, username="dua-tab")
+    _sign_in(page, learner, live_server.url)
+    page.goto(quiz.url)
+    page.get_by_role("button", name="Mulai kuis").click()
+    page.wait_for_url(re.compile(r"/kuis/percobaan/\d+/"))
+    tab_b = page.context.new_page()
+    tab_b.goto(page.url)  # the same attempt, open in a second tab before either saved
+    replies_b = []
+    tab_b.on("response", lambda response: replies_b.append(response) if "/simpan/" in response.url else None)
+
+    status_a, status_b = page.locator("#save-status"), tab_b.locator("#save-status")
+    page.get_by_label("Benar").check()
+    expect(status_a).to_contain_text("Semua jawaban tersimpan")
+
+    # Tab B still shows the page as it was loaded: its save carries the number tab A just used, so the
+    # server answers "stale" with that very number (which the script used to take for "saved").
+    tab_b.get_by_label("Salah").check()
+    expect(status_b).to_contain_text("Soal 1 dijawab di jendela lain: periksa kembali.")
+    note_b = tab_b.locator('fieldset[data-slot="1"] .reloaded-note')
+    expect(note_b).to_have_text(
+        "Jawaban yang tersimpan dari jendela lain ditampilkan di sini; jawaban di jendela ini tidak tersimpan."
+    )
+    expect(status_b).not_to_contain_text("Semua jawaban tersimpan")
+    expect(tab_b.get_by_label("Benar")).to_be_checked()  # the server's answer, shown
+    assert len(replies_b) == 1 and replies_b[0].status == 409
+    assert replies_b[0].json()["status"] == "stale" and replies_b[0].json()["seq"] == 1  # tab B's own number
+    expect(tab_b.locator('fieldset[data-slot="1"]')).to_have_class(re.compile("is-reloaded"))
+    tab_b.get_by_label("Jawaban Anda").fill("Muaro Jambi")
+    tab_b.get_by_label("Jawaban Anda").blur()
+    expect(note_b).to_be_visible()  # question 1 was not sent again: its note stays
+    # Tab B resynchronised its number after the first refusal, so this save is accepted.
+    expect(status_b).to_contain_text("Semua jawaban tersimpan")
+    attempt = Attempt.objects.get(user=learner)
+    slots = {slot.number: slot.response for slot in attempt.slots.all()}
+    assert slots == {1: True, 2: "Muaro Jambi"}
+
+    # Now tab A is the stale one: its next save is refused and it shows tab B's short answer.
+    page.get_by_label("Jawaban Anda").fill("Kota Jambi")
+    page.get_by_label("Jawaban Anda").blur()
+    expect(status_a).to_contain_text("Soal 2 dijawab di jendela lain: periksa kembali.")
+    expect(page.locator('fieldset[data-slot="2"] .reloaded-note')).to_be_visible()
+    expect(page.get_by_label("Jawaban Anda")).to_have_value("Muaro Jambi")
+    page.screenshot(path="/tmp/quiz/two-tabs-stale.png", full_page=True)
+    # Choosing again in the stale tab saves (the learner decides), and no tab ever lied about it.
+    page.get_by_label("Salah").check()
+    expect(status_a).to_contain_text("Semua jawaban tersimpan")
+    attempt.refresh_from_db()
+    assert {slot.number: slot.response for slot in attempt.slots.all()} == {1: False, 2: "Muaro Jambi"}
+    tab_b.close()
+
+
+def test_trainer_finds_questions_with_search_and_filters_and_adds_several_at_once(page, live_server):
+    """The quiz editor's "add question" opens the chooser in multiple mode: search, filter, tick, confirm."""
+    from courses.permissions import grant_course_page_permissions
+    from people.roles import PENGAJAR
+    from tests.factories import UserFactory
+    from tests.quizzes.factories import CategoryFactory
+
+    ethics = CategoryFactory(name="Etika")
+    integrity = CategoryFactory(name="Integritas", parent=ethics)
+    bank = [
+        make_question(
+            "single",
+            [{"text": "BerAKHLAK", "credit": 100}, {"text": "Lain"}],
+            name="Nilai dasar ASN",
+            text="<p>Apa nilai dasar ASN?</p>",
+            category=ethics,
+            tags=["asn"],
+        ),
+        make_question(
+            "truefalse",
+            name="Gratifikasi",
+            text="<p>Menerima hadiah dari pemohon dibolehkan.</p>",
+            category=integrity,
+            tags=["asn", "kpk"],
+        ),
+        make_question(
+            "essay",
+            name="Konflik kepentingan",
+            text="<p>Jelaskan konflik kepentingan.</p>",
+            category=integrity,
+            tags=["kpk"],
+        ),
+    ]
+    bank += [
+        make_question("shortanswer", [{"text": "Jambi", "credit": 100}], name=f"Geografi {n}", category=ethics)
+        for n in range(1, 6)
+    ]
+    course, module = course_with_module()
+    grant_course_page_permissions()
+    quiz = quiz_page(module, [], title="Kuis Integritas")
+    trainer = UserFactory(roles=[PENGAJAR])
+    page.set_viewport_size({"width": 1366, "height": 900})
+    _sign_in(page, trainer, live_server.url)
+    page.goto(f"/admin/pages/{quiz.pk}/edit/")
+    page.locator("#id_quiz_questions-OPEN_MODAL").click()
+    modal = page.locator(".modal-content")
+    expect(modal.get_by_text("Gratifikasi")).to_be_visible()
+    expect(modal.locator("tbody tr")).to_have_count(8)
+    rows = modal.locator("tbody tr")
+
+    def refreshed(action):
+        """Run a search or filter and wait for the chooser's results reply, so no late reply of an earlier
+        search can replace the rows afterwards."""
+        with page.expect_response(lambda response: "/choose/quizzes/question/results/" in response.url):
+            action()
+
+    refreshed(lambda: modal.locator("#id_q").fill("hadiah"))
+    expect(rows).to_have_count(1)
+    refreshed(lambda: modal.locator("#id_q").fill(""))
+    expect(rows).to_have_count(8)
+    refreshed(lambda: modal.locator("select[name=category]").select_option(label="— Integritas"))
+    expect(rows).to_have_count(2)
+    refreshed(lambda: modal.locator("select[name=qtype]").select_option("essay"))
+    expect(rows).to_have_count(1)
+    refreshed(lambda: modal.locator("select[name=qtype]").select_option(""))
+    refreshed(lambda: modal.locator("select[name=tag]").select_option(label="kpk"))
+    expect(rows).to_have_count(2)
+    expect(rows.filter(has_text="Gratifikasi")).to_contain_text("Benar/salah")
+    rows.filter(has_text="Gratifikasi").locator("[data-multiple-choice-select]").check()
+    rows.filter(has_text="Konflik kepentingan").locator("[data-multiple-choice-select]").check()
+    page.screenshot(path="/tmp/quiz/question-chooser.png")
+    modal.locator("[data-multiple-choice-submit]").click()
+    forms = page.locator("#id_quiz_questions-FORMS")
+    expect(forms).to_contain_text("Gratifikasi")
+    expect(forms).to_contain_text("Konflik kepentingan")
+    chosen = sorted(
+        int(value)
+        for value in page.locator('#id_quiz_questions-FORMS input[type="hidden"][name$="-question"]').evaluate_all(
+            "els => els.map(e => e.value)"
+        )
+    )
+    assert chosen == sorted([bank[1].pk, bank[2].pk])
+    # Leave the editor while the server still runs: its editing-session release request lands now.
+    page.goto(f"/admin/kuis/{quiz.pk}/hasil/")
+    expect(page.locator("h1")).to_contain_text("Kuis Integritas")

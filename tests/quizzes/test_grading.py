@@ -247,3 +247,36 @@ def test_whatever_a_browser_posts_parses_to_a_gradable_response(qtype, fields):
     fraction = grading.grade(data, response)
     assert fraction is None or Decimal("0") <= fraction <= Decimal("1")
     responses.present(number=1, data=data, layout=layout, response=response, prefix="q1")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    qtype=st.sampled_from(list(grading.GRADERS)),
+    fields=st.dictionaries(st.sampled_from(["q1", "q1-0", "q1-1", "q1-2", "q1-9"]), form_values, max_size=5),
+    seed=st.integers(0, 1000),
+)
+def test_form_values_give_back_the_saved_response(qtype, fields, seed):
+    """What a stale tab is sent back (``form_values``) posts to exactly the response the server holds."""
+    import random
+
+    from django.http import QueryDict
+
+    from quizzes import responses
+
+    data = snapshot(
+        qtype,
+        [
+            {"text": "1", "credit": "100", "match": "a"},
+            {"text": "2", "credit": "0", "match": "b"},
+            {"text": "3", "credit": "-50", "match": "c"},
+        ],
+    )
+    layout = responses.build_layout(data, shuffle=True, rng=random.Random(seed))
+    post = QueryDict(mutable=True)
+    for name, values in fields.items():
+        post.setlist(name, values)
+    response = responses.parse(data, layout, post, "q1")
+    back = QueryDict(mutable=True)
+    for name, values in responses.form_values(data, layout, response, "q1").items():
+        back.setlist(name, values)
+    assert responses.parse(data, layout, back, "q1") == response

@@ -118,9 +118,11 @@ def test_answer_keys_never_reach_the_browser_before_review(client, setup):
     html = page.content.decode()
     assert page.status_code == 200 and "Soal 8" in html
     assert_no_secrets(html, questions)
-    # The ordering items are not shown in the right order.
-    positions = [html.index(f">U{n}<") for n in range(1, 5)]
-    assert positions != sorted(positions)
+    # The ordering items are shown in the attempt's stored (shuffled) order, which says nothing of the key.
+    slot = attempt.slots.get(number=7)
+    texts = {option["id"]: option["text"] for option in slot.version.data["options"]}
+    positions = [html.index(f">{texts[item_id]}<") for item_id in slot.layout["items"]]
+    assert positions == sorted(positions)
     # Saving answers: the JSON reply says only whether it was saved.
     save = client.post(
         reverse("quiz_save", args=[attempt.pk]),
@@ -263,10 +265,13 @@ def test_stale_autosave_answers_409_with_the_current_sequence(client):
     client.force_login(enrolled_learner(course))
     attempt = start(client, quiz)
     url = reverse("quiz_save", args=[attempt.pk])
-    assert client.post(url, {"seq": 3, "slots": [1], "q1": 1}, HTTP_ACCEPT="application/json").status_code == 200
+    for seq in (1, 2, 3):
+        assert client.post(url, {"seq": seq, "slots": [1], "q1": 1}, HTTP_ACCEPT="application/json").status_code == 200
     stale = client.post(url, {"seq": 2, "slots": [1], "q1": 0}, HTTP_ACCEPT="application/json")
     assert stale.status_code == 409 and stale.json()["status"] == "stale" and stale.json()["seq"] == 3
     assert stale.json()["message"]
+    # The reply carries what the server holds for that question, as the page's own form fields.
+    assert stale.json()["answers"] == {"1": {"q1": ["1"]}}
 
 
 # --- query budgets --------------------------------------------------------------------------------

@@ -56,23 +56,93 @@
     }
   }
 
+  // The answer fields of one question as {name: [values]}: what a save sends for it.
+  function fieldValues(box) {
+    var values = {};
+    var fields = box.querySelectorAll("input, select, textarea");
+    for (var i = 0; i < fields.length; i++) {
+      var el = fields[i];
+      if (!el.name || el.name === "slots") continue;
+      values[el.name] = values[el.name] || [];
+      if ((el.type === "radio" || el.type === "checkbox") && !el.checked) continue;
+      values[el.name].push(el.value);
+    }
+    return values;
+  }
+
+  function sameValues(a, b) {
+    var names = Object.keys(a).concat(Object.keys(b));
+    for (var i = 0; i < names.length; i++) {
+      var x = (a[names[i]] || []).filter(Boolean).sort().join("\u0000");
+      var y = (b[names[i]] || []).filter(Boolean).sort().join("\u0000");
+      if (x !== y) return false;
+    }
+    return true;
+  }
+
+  // Show the server's answer for one question (a save from another tab won).
+  function showValues(box, values) {
+    var fields = box.querySelectorAll("input, select, textarea");
+    for (var i = 0; i < fields.length; i++) {
+      var el = fields[i];
+      if (!el.name || el.name === "slots") continue;
+      var given = values[el.name] || [];
+      if (el.type === "radio" || el.type === "checkbox") {
+        el.checked = given.indexOf(el.value) !== -1;
+      } else {
+        el.value = given.length ? given[0] : "";
+      }
+    }
+  }
+
   function payload(slots, number) {
     var body = new FormData();
+    var sent = {};
     body.append("csrfmiddlewaretoken", form.elements.csrfmiddlewaretoken.value);
     body.append("seq", String(number));
     slots.forEach(function (slot) {
       var box = fieldset(slot);
       if (!box) return;
       body.append("slots", slot);
-      var fields = box.querySelectorAll("input, select, textarea");
-      for (var i = 0; i < fields.length; i++) {
-        var el = fields[i];
-        if (!el.name || el.name === "slots") continue;
-        if ((el.type === "radio" || el.type === "checkbox") && !el.checked) continue;
-        body.append(el.name, el.value);
-      }
+      sent[slot] = fieldValues(box);
+      Object.keys(sent[slot]).forEach(function (name) {
+        sent[slot][name].forEach(function (value) {
+          body.append(name, value);
+        });
+      });
     });
-    return body;
+    return { body: body, sent: sent };
+  }
+
+  // A save refused as stale: another tab (or an earlier try of ours whose reply was lost) saved first.
+  // Where the server holds what we sent, it is saved; elsewhere show the server's answer and say so.
+  // Questions changed again since this request left stay as the learner has them; they go next.
+  function reconcile(request, reply) {
+    var replaced = [];
+    Object.keys(request.sent).forEach(function (slot) {
+      var held = reply.answers[slot];
+      var box = fieldset(slot);
+      if (!held || !box || sameValues(held, request.sent[slot])) return;
+      if (!sameValues(fieldValues(box), request.sent[slot])) return; // changed again: that goes next
+      delete dirty[slot];
+      showValues(box, held);
+      box.classList.add("is-reloaded");
+      if (!box.querySelector(".reloaded-note")) {
+        var note = document.createElement("p");
+        note.className = "reloaded-note";
+        note.textContent = strings.replacedNote;
+        box.insertBefore(note, box.querySelector(".question-text"));
+      }
+      replaced.push(slot);
+    });
+    seq = reply.seq;
+    seqInput.value = String(seq + 1);
+    refreshAnswered();
+    if (replaced.length) {
+      setStatus(strings.replaced.replace("{questions}", replaced.join(", ")), "error");
+    } else {
+      setStatus(strings.saved.replace("{time}", clock()), "saved");
+    }
   }
 
   function send() {
@@ -82,7 +152,15 @@
       var slots = Object.keys(dirty);
       if (!slots.length) return Promise.resolve();
       dirty = {};
-      pending = { seq: seq + 1, body: payload(slots, seq + 1) };
+      var built = payload(slots, seq + 1);
+      pending = { seq: seq + 1, body: built.body, sent: built.sent };
+      slots.forEach(function (slot) {
+        var box = fieldset(slot);
+        if (!box) return;
+        box.classList.remove("is-reloaded");
+        var note = box.querySelector(".reloaded-note");
+        if (note) note.parentNode.removeChild(note);
+      });
     }
     var request = pending;
     setStatus(strings.saving, "saving");
@@ -98,20 +176,23 @@
       .then(function (reply) {
         inFlight = null;
         pending = null;
-        // "stale" for our own number means our earlier try did arrive (its reply was lost): it is saved.
-        if (reply.status === "saved" || (reply.status === "stale" && reply.seq === request.seq)) {
+        if (reply.status === "saved") {
           seq = reply.seq;
           seqInput.value = String(seq + 1);
           refreshAnswered();
           setStatus(strings.saved.replace("{time}", clock()), "saved");
           if (Object.keys(dirty).length) return send();
-        } else if (reply.status === "stale") {
-          stopped = true;
-          setStatus(reply.message, "error");
+        } else if (reply.status === "stale" && reply.answers) {
+          // Never "saved" on the strength of the number alone: another tab may have used it.
+          reconcile(request, reply);
+          if (Object.keys(dirty).length) return send();
         } else if (reply.redirect) {
           stopped = true;
           setStatus(reply.message, "error");
           window.location.assign(reply.redirect);
+        } else {
+          stopped = true; // refused ("invalid"): say why and send nothing more from this page
+          setStatus(reply.message || strings.offline, "error");
         }
       })
       .catch(function () {
@@ -126,8 +207,10 @@
   function changed(event) {
     var box = event.target.closest("fieldset[data-slot]");
     if (!box) return;
+    var typing = event.target.tagName === "TEXTAREA" || event.target.type === "text";
+    if (event.type === "input" && !typing) return; // a choice fires "input" and "change": save it once
     dirty[box.getAttribute("data-slot")] = true;
-    if (event.type === "input" && (event.target.tagName === "TEXTAREA" || event.target.type === "text")) {
+    if (event.type === "input") {
       setStatus(strings.unsaved, "dirty");
       clearTimeout(typingTimer);
       typingTimer = setTimeout(send, 1500);
@@ -166,7 +249,7 @@
   window.addEventListener("pagehide", function () {
     var slots = Object.keys(dirty);
     if (stopped || !slots.length || inFlight || !navigator.sendBeacon || form.getAttribute("data-submitting")) return;
-    navigator.sendBeacon(form.action, payload(slots, seq + 1));
+    navigator.sendBeacon(form.action, payload(slots, seq + 1).body);
   });
 
   // Countdown from the server's deadline, corrected for the phone's clock.
