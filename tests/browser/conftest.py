@@ -3,6 +3,7 @@
 Skipped, with the reason, where Chromium is not installed; CI installs it (see .ci/run).
 """
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -63,4 +64,19 @@ def page(browser, live_server):
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
+    close_quietly(context)
+
+
+def close_quietly(context) -> None:
+    """Close a browser context only once the live server has finished what its pages asked for.
+
+    On SQLite the live server's thread shares the test's in-memory connection, so a request still
+    in flight (the Wagtail editor's editing-session ping, an attempt's last save) would be inside a
+    transaction when pytest-django flushes the database, breaking every test after it. Leaving each
+    page for about:blank stops their timers; the short pause lets a request already sent finish."""
+    for open_page in context.pages:
+        with contextlib.suppress(Exception):  # a page that is already gone needs nothing more
+            open_page.goto("about:blank")
+    if context.pages:
+        context.pages[0].wait_for_timeout(750)
     context.close()

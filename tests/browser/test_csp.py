@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, close_quietly
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -84,7 +84,7 @@ class Watched:
         assert not self.violations, f"{where}: {json.dumps(self.violations, ensure_ascii=False, indent=1)}"
 
     def close(self):
-        self.context.close()
+        close_quietly(self.context)
 
 
 def lesson_urls():

@@ -13,6 +13,7 @@ from courses.models import Enrolment, LessonProgress
 from h5p import demo_package, services
 from h5p.models import H5PResult, H5PState, H5PStatement, Requirement
 from people.roles import PENGAJAR, PESERTA
+from tests.browser.conftest import close_quietly
 from tests.factories import ASNProfileFactory, UnitFactory, UserFactory
 from tests.h5p.factories import course_with_h5p, enrol, item, upload
 
@@ -110,7 +111,7 @@ def test_learner_answers_an_h5p_question_and_the_result_reaches_trainer_and_prog
     progress = page.locator("main").inner_text()
     assert "Anda menyelesaikan kursus ini pada" in progress and "2 JP tercatat" in progress
     assert not errors, errors
-    context.close()
+    close_quietly(context)
 
     # The trainer sees the learner's attempt, best score and completion, filtered by unit.
     trainer_context = browser.new_context(
@@ -124,7 +125,7 @@ def test_learner_answers_an_h5p_question_and_the_result_reaches_trainer_and_prog
     assert "Siti Rahma, S.Kep." in row_text and "Dinas Kesehatan" in row_text
     assert "1 / 1" in row_text and "Ya" in row_text
     assert "dilaporkan oleh peramban" in table.locator("thead").inner_text()
-    trainer_context.close()
+    close_quietly(trainer_context)
 
 
 def test_the_player_loads_only_when_it_scrolls_into_view(page, live_server):
@@ -282,4 +283,4 @@ def test_package_script_cannot_reach_the_page_the_cookies_or_the_session(browser
     assert not H5PResult.objects.filter(user=admin).exists()
     # The page itself was not changed by the frame.
     assert page.locator("h1").inner_text() == "Paket mencurigakan"
-    context.close()
+    close_quietly(context)

@@ -9,6 +9,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
+from tests.browser.conftest import close_quietly
 from tests.reports.world import build_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,7 +25,7 @@ def desk(browser, live_server):
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
-    context.close()
+    close_quietly(context)
 
 
 def test_supervisor_filters_to_an_opd_drills_into_a_person_and_downloads_xlsx(desk):

@@ -110,6 +110,8 @@ def test_the_quiz_editor_adds_questions_through_the_multiple_chooser(client, ban
     grant_course_page_permissions()
     quiz = quiz_page(module, [bank["nilai"]])
     trainer = UserFactory(roles=[PENGAJAR])
+    course.trainers.add(trainer)
+    course.save()
     client.force_login(trainer)
     html = client.get(reverse("wagtailadmin_pages:edit", args=[quiz.pk])).content.decode()
     assert "quiz_questions-OPEN_MODAL" in html and "quiz_questions-CHOOSER_WIDGET" in html
@@ -147,7 +149,10 @@ def test_item_analysis_shows_type_labels_and_flags_negative_discrimination(clien
             post[f"q{number}"] = value
         services.attempt_save(attempt_id=attempt.pk, user=learner, seq=1, post=post, slot_numbers=[1, 2, 3, 4])
         services.attempt_submit(attempt_id=attempt.pk, user=learner)
-    client.force_login(UserFactory(roles=[PENGAJAR]))
+    trainer = UserFactory(roles=[PENGAJAR])
+    course.trainers.add(trainer)
+    course.save()
+    client.force_login(trainer)
     html = client.get(reverse("quizzes_admin:statistics", args=[quiz.pk])).content.decode()
     assert "truefalse" not in html and "Benar/salah" in html
     rows = dict(re.findall(r"<tr[^>]*><td>([^<]+)</td>(.*?)</tr>", html, flags=re.S))

@@ -140,7 +140,7 @@ def test_the_learner_review_shows_their_own_response_to_every_type(client, submi
 
 def test_the_trainers_attempt_view_shows_the_learners_response_to_every_type(client, submitted):
     quiz, _learner, attempt, numbers = submitted
-    trainer = UserFactory(roles=[PENGAJAR])
+    trainer = _named_on_course_of(quiz, UserFactory(roles=[PENGAJAR]))
     client.force_login(trainer)
     assert quiz.permissions_for_user(trainer).can_edit()
     html = client.get(_admin_url(attempt)).content.decode()
@@ -245,7 +245,7 @@ def test_nobody_sees_the_key_of_someone_elses_attempt_in_progress(client, staff_
     attempt = _start_and_answer(client, quiz, learner, submit=False)
     viewer = {
         "admin": lambda: UserFactory(is_superuser=True, is_staff=True),
-        "trainer": lambda: UserFactory(roles=[PENGAJAR]),
+        "trainer": lambda: _named_on_course_of(quiz, UserFactory(roles=[PENGAJAR])),
         "supervisor": lambda: supervisor,
     }[viewer_kind]()
     client.force_login(viewer)
@@ -271,6 +271,7 @@ def test_a_trainer_cannot_grade_their_own_essay(client):
     from courses.services import enrolment_create
 
     enrolment_create(user=trainer, course=course)
+    _named_on_course_of(quiz, trainer)
     attempt = _start_and_answer(client, quiz, trainer, submit=True)  # the essay is question 1
     slot = attempt.slots.get()
     assert quiz.permissions_for_user(trainer).can_edit()
@@ -282,3 +283,13 @@ def test_a_trainer_cannot_grade_their_own_essay(client):
     assert refused.status_code == 404
     slot.refresh_from_db()
     assert slot.mark is None and slot.needs_grading
+
+
+def _named_on_course_of(quiz, user):
+    """Name ``user`` as a trainer of the quiz's course: staff screens are scoped to those courses."""
+    from courses.models import CoursePage
+
+    course = CoursePage.objects.ancestor_of(quiz).get()
+    course.trainers.add(user)
+    course.save()
+    return user
