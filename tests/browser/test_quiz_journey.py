@@ -200,6 +200,8 @@ def test_trainer_finds_questions_with_search_and_filters_and_adds_several_at_onc
     grant_course_page_permissions()
     quiz = quiz_page(module, [], title="Kuis Integritas")
     trainer = UserFactory(roles=[PENGAJAR])
+    course.trainers.add(trainer)  # a trainer edits only the courses that name them
+    course.save()
     page.set_viewport_size({"width": 1366, "height": 900})
     _sign_in(page, trainer, live_server.url)
     page.goto(f"/admin/pages/{quiz.pk}/edit/")
