@@ -15,7 +15,10 @@ import re
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-WIB = ZoneInfo("Asia/Jakarta")
+from django.conf import settings
+
+# The project's TIME_ZONE (Asia/Jakarta, WIB), not a second hard-coded zone.
+WIB = ZoneInfo(settings.TIME_ZONE)
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 _PLAIN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
