@@ -1,22 +1,22 @@
 """Lesson content blocks: heading, rich text, image, video (upload or YouTube/Vimeo), document, callout.
 
-``LessonBodyBlock`` is the StreamBlock of ``LessonPage.body``. Other apps add their blocks at the
-marked extension point below (the h5p app adds "Konten interaktif H5P") and run
-``makemigrations courses`` themselves.
+``LessonBodyBlock`` is the StreamBlock of ``LessonPage.body``. Other apps add their blocks with
+``register_lesson_block`` from their ``AppConfig.ready()`` (the h5p app adds "Konten interaktif H5P"),
+as they add completion rules with ``courses.completion.register_item_provider``, and then run
+``makemigrations courses`` themselves: the block list is frozen into the migrations. Courses imports
+no other app for it.
 """
 
 import re
 from urllib.parse import parse_qs, urlparse
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 from wagtailmedia.blocks import VideoChooserBlock
-
-from h5p.blocks import H5PContentBlock
 
 YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
 
@@ -157,6 +157,27 @@ class CalloutBlock(blocks.StructBlock):
         description = _("A highlighted note, tip or warning.")
 
 
+# Blocks of other apps, in registration order (INSTALLED_APPS order), after the blocks of this module.
+_registered_blocks: dict[str, blocks.Block] = {}
+_lesson_body_built = False
+
+
+def register_lesson_block(name: str, block: blocks.Block) -> None:
+    """Offer ``block`` in every lesson body under ``name`` (the key stored in the page's JSON).
+
+    Call it from ``AppConfig.ready()``: the lesson body is built on first use, after every app is
+    ready (``LessonPage.body`` is given the class, not an instance). A registration that comes after
+    the body was built would be lost for this process, so it fails loudly instead.
+    """
+    if _lesson_body_built:
+        raise ImproperlyConfigured(
+            f"Lesson block {name!r} was registered after LessonBodyBlock was built; register it in AppConfig.ready()."
+        )
+    if name in LessonBodyBlock.base_blocks or name in _registered_blocks:
+        raise ImproperlyConfigured(f"A lesson block named {name!r} is already registered.")
+    _registered_blocks[name] = block
+
+
 class LessonBodyBlock(blocks.StreamBlock):
     heading = HeadingBlock()
     paragraph = blocks.RichTextBlock(
@@ -171,13 +192,13 @@ class LessonBodyBlock(blocks.StreamBlock):
     video = VideoBlock()
     document = DocumentBlock()
     callout = CalloutBlock()
-    # --- Extension point: blocks of other apps go below this line -------------------------------
-    # The h5p app adds its "Konten interaktif H5P" block here, e.g.
-    #     h5p = H5PContentBlock()   (imported from h5p.blocks at the top of this module)
-    # and then runs `manage.py makemigrations courses`.
+    # Blocks of other apps follow, from ``register_lesson_block`` (the h5p app's "h5p").
     # Quizzes are pages (quizzes.QuizPage), not blocks: they sit beside lessons in a module.
-    h5p = H5PContentBlock()
-    # --- End of extension point -----------------------------------------------------------------
 
     class Meta:
         block_counts = {"video": {"max_num": 3}}
+
+    def __init__(self, local_blocks=None, **kwargs):
+        global _lesson_body_built
+        _lesson_body_built = True
+        super().__init__([*_registered_blocks.items(), *(local_blocks or ())], **kwargs)

@@ -21,9 +21,14 @@ class H5PConfig(AppConfig):
     }
 
     def ready(self):
+        # Imported here, not at the top: these modules import models, which Django loads after the
+        # app configs (this module is read before any model exists).
+        from courses.blocks import register_lesson_block
         from courses.completion import register_lesson_requirement
         from h5p import signals
+        from h5p.blocks import H5PContentBlock
         from h5p.selectors import h5p_requirements_met, h5p_requirements_missing
 
+        register_lesson_block("h5p", H5PContentBlock())
         register_lesson_requirement(h5p_requirements_met, missing=h5p_requirements_missing)
         signals.connect()

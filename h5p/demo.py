@@ -2,53 +2,65 @@
 
 import json
 import uuid
+from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 
+from courses.models import LessonPage, LessonProgress
 from h5p import demo_package, services, xapi
 from h5p.models import H5PContent, H5PResult, Requirement
 
+
+@dataclass(frozen=True)
+class DemoItem:
+    """A one-question Kuis Singkat and the demo lesson it is placed in."""
+
+    title: str
+    description: str
+    lesson_slug: str
+    requirement: str
+    question: str
+    options: tuple[str, ...]
+    correct: int  # index into options
+
+    @property
+    def content(self) -> dict:
+        return demo_package.demo_content(question=self.question, options=self.options, correct=self.correct)
+
+
 DEMO_ITEMS = [
-    {
-        "title": "Kuis Singkat: Standar Pelayanan",
-        "description": "Satu soal untuk memeriksa pemahaman Anda tentang standar pelayanan.",
-        "lesson_slug": "standar-pelayanan",
-        "requirement": Requirement.COMPLETED,
-        "content": demo_package.demo_content(
-            question="Menurut UU 25/2009, siapa yang wajib menyusun dan menetapkan standar pelayanan?",
-            options=("Penyelenggara pelayanan publik", "Masyarakat pengguna layanan", "Ombudsman Republik Indonesia"),
-            correct=0,
-        ),
-    },
-    {
-        "title": "Kuis Singkat: Nilai Dasar BerAKHLAK",
-        "description": "Jawab dengan benar untuk menyelesaikan materi ini.",
-        "lesson_slug": "berakhlak",
-        "requirement": Requirement.PASSED,
-        "content": demo_package.demo_content(
-            question="Huruf A yang pertama dalam BerAKHLAK adalah singkatan dari …",
-            options=("Adaptif", "Akuntabel", "Amanah"),
-            correct=1,
-        ),
-    },
+    DemoItem(
+        "Kuis Singkat: Standar Pelayanan",
+        "Satu soal untuk memeriksa pemahaman Anda tentang standar pelayanan.",
+        "standar-pelayanan",
+        Requirement.COMPLETED,
+        "Menurut UU 25/2009, siapa yang wajib menyusun dan menetapkan standar pelayanan?",
+        ("Penyelenggara pelayanan publik", "Masyarakat pengguna layanan", "Ombudsman Republik Indonesia"),
+        correct=0,
+    ),
+    DemoItem(
+        "Kuis Singkat: Nilai Dasar BerAKHLAK",
+        "Jawab dengan benar untuk menyelesaikan materi ini.",
+        "berakhlak",
+        Requirement.PASSED,
+        "Huruf A yang pertama dalam BerAKHLAK adalah singkatan dari …",
+        ("Adaptif", "Akuntabel", "Amanah"),
+        correct=1,
+    ),
 ]
 
 
-def _item(plan) -> H5PContent:
-    existing = H5PContent.objects.filter(title=plan["title"]).first()
+def _item(plan: DemoItem) -> H5PContent:
+    existing = H5PContent.objects.filter(title=plan.title).first()
     if existing is not None:
         return existing
-    archive = ContentFile(
-        demo_package.build_package(title=plan["title"], content=plan["content"]), name="kuis-singkat.h5p"
-    )
-    return services.content_create(title=plan["title"], description=plan["description"], package=archive)
+    archive = ContentFile(demo_package.build_package(title=plan.title, content=plan.content), name="kuis-singkat.h5p")
+    return services.content_create(title=plan.title, description=plan.description, package=archive)
 
 
 def _place(content: H5PContent, *, lesson_slug: str, requirement: str):
-    from courses.models import LessonPage
-
     lesson = LessonPage.objects.filter(slug=lesson_slug).first()
     if lesson is None:
         return None
@@ -67,8 +79,6 @@ DEMO_HOST = "127.0.0.1:8000"  # the address `make run` serves; demo statements n
 
 def _demo_results(content: H5PContent, lesson) -> None:
     """Browser-reported results for a few learners who already finished the lesson (deterministic ids)."""
-    from courses.models import LessonProgress
-
     done = (
         LessonProgress.objects.filter(lesson=lesson, completed_at__isnull=False)
         .select_related("user")
@@ -100,7 +110,7 @@ def seed(*, stdout=None) -> None:
     placed = 0
     for plan in DEMO_ITEMS:
         content = _item(plan)
-        lesson = _place(content, lesson_slug=plan["lesson_slug"], requirement=plan["requirement"])
+        lesson = _place(content, lesson_slug=plan.lesson_slug, requirement=plan.requirement)
         if lesson is not None:
             placed += 1
             _demo_results(content, lesson)

@@ -5,6 +5,7 @@ results, which keep the item's title.
 """
 
 import json
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -13,8 +14,6 @@ from django.utils.translation import gettext_lazy as _
 
 def package_upload_to(instance, filename: str) -> str:
     # A folder per upload: a replacement never takes the name of the archive it replaces.
-    import uuid
-
     return f"h5p/packages/{uuid.uuid4().hex}/{filename}"
 
 

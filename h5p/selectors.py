@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Group
 from django.db.models import Exists, FilteredRelation, OuterRef, Q
+from django.utils.translation import gettext as _
 
 from courses.models import EnrolmentStatus
 from h5p.models import H5PContent, H5PPlacement, H5PResult, Requirement
@@ -13,9 +14,8 @@ TRAINER_ROLES = (PENGAJAR, ADMIN_BPSDM)
 
 # What the player, the file view and the endpoints need from an item.
 ITEM_FIELDS = ("id", "title", "version", "content_prefix", "library_map")
-RESULT_FIELDS = (
-    "id",
-    "version",
+# The scores and times a learner's summary row holds (folded in by ``xapi.apply_to_summary``).
+SCORE_FIELDS = (
     "attempts",
     "latest_raw",
     "latest_max",
@@ -27,9 +27,8 @@ RESULT_FIELDS = (
     "success",
     "completed_at",
     "passed_at",
-    "applied_statements",
-    "current_attempt",
 )
+RESULT_FIELDS = ("id", "version", *SCORE_FIELDS, "applied_statements", "current_attempt")
 
 
 def accessible_items(user):
@@ -94,6 +93,17 @@ def result_summary(result: H5PResult | None) -> dict:
     }
 
 
+def _h5p_blocks(raw_blocks):
+    """(item id, requirement) of each H5P block in a lesson body (raw StreamField data)."""
+    for block in raw_blocks or []:
+        if not isinstance(block, dict) or block.get("type") != "h5p":
+            continue
+        value = block.get("value") or {}
+        item_id = value.get("item")
+        if isinstance(item_id, int):
+            yield item_id, value.get("requirement") or Requirement.COMPLETED
+
+
 def lesson_requirements(raw_blocks) -> dict[int, str]:
     """{item id: "completed" | "passed"} required by a lesson body's H5P blocks (raw StreamField data).
 
@@ -101,15 +111,8 @@ def lesson_requirements(raw_blocks) -> dict[int, str]:
     stricter requirement.
     """
     needed: dict[int, str] = {}
-    for block in raw_blocks or []:
-        if not isinstance(block, dict) or block.get("type") != "h5p":
-            continue
-        value = block.get("value") or {}
-        item_id = value.get("item")
-        requirement = value.get("requirement") or Requirement.COMPLETED
-        if not isinstance(item_id, int) or requirement == Requirement.OPTIONAL:
-            continue
-        if needed.get(item_id) != Requirement.PASSED:
+    for item_id, requirement in _h5p_blocks(raw_blocks):
+        if requirement != Requirement.OPTIONAL and needed.get(item_id) != Requirement.PASSED:
             needed[item_id] = requirement
     return needed
 
@@ -118,15 +121,8 @@ def lesson_placements(raw_blocks) -> dict[int, str]:
     """{item id: requirement} of every H5P block in a lesson body, optional ones included."""
     placed: dict[int, str] = {}
     order = {Requirement.OPTIONAL: 0, Requirement.COMPLETED: 1, Requirement.PASSED: 2}
-    for block in raw_blocks or []:
-        if not isinstance(block, dict) or block.get("type") != "h5p":
-            continue
-        value = block.get("value") or {}
-        item_id = value.get("item")
-        requirement = value.get("requirement") or Requirement.COMPLETED
-        if not isinstance(item_id, int) or requirement not in order:
-            continue
-        if item_id not in placed or order[requirement] > order[placed[item_id]]:
+    for item_id, requirement in _h5p_blocks(raw_blocks):
+        if requirement in order and (item_id not in placed or order[requirement] > order[placed[item_id]]):
             placed[item_id] = requirement
     return placed
 
@@ -157,8 +153,6 @@ def h5p_requirements_met(*, user_id: int, lesson) -> bool:
 def h5p_requirements_missing(*, user_id: int, lesson) -> list[str]:
     """What the learner still has to do for the lesson's required H5P items, one line per item in the
     lesson's order ("“Kuis Singkat” (to be passed)"), for the "mark as done" message. One query, or none."""
-    from django.utils.translation import gettext as _
-
     needed = lesson_requirements(lesson.body.raw_data)
     if not needed:
         return []

@@ -13,9 +13,11 @@ from django.db.models.sql import InsertQuery
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from courses.models import CoursePage, EnrolmentStatus, LessonPage
+from courses.services import LessonAccessError, lesson_open, lesson_progress_refresh
 from h5p import packages, xapi
 from h5p.models import H5PContent, H5PPlacement, H5PResult, H5PState, H5PStatement
-from h5p.selectors import lesson_placements
+from h5p.selectors import SCORE_FIELDS, lesson_placements
 
 logger = logging.getLogger(__name__)
 
@@ -116,8 +118,6 @@ def content_replace(*, item: H5PContent, package, user=None) -> H5PContent:
 @transaction.atomic
 def placements_sync(*, lesson) -> None:
     """Make the lesson's placements match its live body. Idempotent; called when lessons change."""
-    from courses.models import CoursePage
-
     placed = lesson_placements(lesson.body.raw_data) if lesson.live else {}
     existing = {row.content_id: row for row in H5PPlacement.objects.filter(lesson=lesson)}
     stale = [pk for content_id, row in existing.items() if content_id not in placed for pk in [row.pk]]
@@ -181,23 +181,8 @@ def _requirement_state(result: H5PResult | None) -> tuple[bool, bool]:
 
 
 APPLIED_STATEMENTS_KEPT = 100
-SUMMARY_FIELDS = (
-    "attempts",
-    "latest_raw",
-    "latest_max",
-    "latest_scaled",
-    "latest_success",
-    "best_raw",
-    "best_max",
-    "best_scaled",
-    "success",
-    "completed_at",
-    "passed_at",
-    "last_activity_at",
-    "applied_statements",
-    "current_attempt",
-    "version",
-)
+# What a statement may change on the summary row.
+SUMMARY_FIELDS = (*SCORE_FIELDS, "last_activity_at", "applied_statements", "current_attempt", "version")
 
 
 def statement_record(
@@ -292,9 +277,6 @@ def _summary_write(*, user, item, statement, result: H5PResult | None, folded: H
 
 
 def _refresh_lessons(*, user, item: H5PContent) -> None:
-    from courses.models import EnrolmentStatus, LessonPage
-    from courses.services import LessonAccessError, lesson_open, lesson_progress_refresh
-
     lessons = LessonPage.objects.filter(
         h5p_placements__content=item,
         h5p_placements__course__enrolments__user=user.pk,

@@ -5,10 +5,12 @@ from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from courses.models import LessonPage
+from h5p.models import H5PContent
+from h5p.services import placements_sync, remove_version_files
+
 
 def _sync(lesson) -> None:
-    from h5p.services import placements_sync
-
     placements_sync(lesson=lesson)
 
 
@@ -25,8 +27,6 @@ def on_lesson_published(sender, instance, **kwargs):
 
 def on_page_moved(sender, instance, **kwargs):
     """A moved lesson, module or course may now belong to another course: re-derive placements."""
-    from courses.models import LessonPage
-
     if not isinstance(instance, Page):
         return
     instance.refresh_from_db(fields=["path", "depth"])
@@ -36,16 +36,11 @@ def on_page_moved(sender, instance, **kwargs):
 
 def on_content_deleted(sender, instance, **kwargs):
     """A deleted item's files go once the deletion is committed (learner results stay, by SET_NULL)."""
-    from h5p.services import remove_version_files
-
     prefix, archive = instance.content_prefix, instance.package.name if instance.package else ""
     transaction.on_commit(lambda: remove_version_files(prefix, archive))
 
 
 def connect() -> None:
-    from courses.models import LessonPage
-    from h5p.models import H5PContent
-
     post_delete.connect(on_content_deleted, sender=H5PContent, dispatch_uid="h5p.content_deleted")
     post_save.connect(on_lesson_saved, sender=LessonPage, dispatch_uid="h5p.lesson_saved")
     page_published.connect(on_lesson_published, sender=LessonPage, dispatch_uid="h5p.lesson_published")

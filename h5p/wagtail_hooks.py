@@ -149,6 +149,28 @@ def _score(raw, maximum):
     return f"{raw:g} / {maximum:g}"
 
 
+def _browser_score_column(name: str, label, raw: str, maximum: str) -> Column:
+    """A score as "raw / max", its heading saying the browser reported it."""
+    return Column(
+        name,
+        label=format_html("{}<br><small>({})</small>", label, BROWSER_NOTE),
+        accessor=lambda row: _score(getattr(row, raw), getattr(row, maximum)),
+    )
+
+
+# The learner's name as the listings and exports show it (the username for someone without a profile).
+PARTICIPANT = Coalesce(F("user__asn_profile__full_name"), F("user__username"))
+
+
+class LearnerRowsViewSet(ScopedViewSetMixin, ModelViewSet):
+    """What browsers reported (results, statements): listed, filtered and exported in the scope of
+    ``learner_rows_in_scope``; never added, edited or copied (the read-only policy refuses them)."""
+
+    list_per_page = 50
+    copy_view_enabled = False
+    inspect_view_enabled = False
+
+
 class H5PResultIndexView(StreamedSpreadsheetExportMixin, IndexView):
     """Each learner's summary with name, NIP and unit in the same query, for the table and exports."""
 
@@ -157,14 +179,14 @@ class H5PResultIndexView(StreamedSpreadsheetExportMixin, IndexView):
 
     def get_base_queryset(self):
         return H5PResult.objects.annotate(
-            participant=Coalesce(F("user__asn_profile__full_name"), F("user__username")),
+            participant=PARTICIPANT,
             nip=Coalesce(F("user__asn_profile__nip"), Value("")),
             unit_name=Coalesce(F("user__asn_profile__unit__name"), Value("")),
             unit_path=F("user__asn_profile__unit__path"),
         )
 
 
-class H5PResultViewSet(ScopedViewSetMixin, ModelViewSet):
+class H5PResultViewSet(LearnerRowsViewSet):
     model = H5PResult
     index_view_class = H5PResultIndexView
     icon = "tasks"
@@ -177,10 +199,7 @@ class H5PResultViewSet(ScopedViewSetMixin, ModelViewSet):
     filterset_class = H5PResultFilterSet
     search_fields = ["content_title", "user__asn_profile__full_name", "user__asn_profile__nip", "user__username"]
     search_backend_name = None
-    list_per_page = 50
     ordering = ["content_title", "participant"]
-    copy_view_enabled = False
-    inspect_view_enabled = False
     form_fields = ["content_title"]  # never shown: the policy refuses add and edit
     export_filename = "hasil-h5p"
     list_export = [
@@ -220,11 +239,7 @@ class H5PResultViewSet(ScopedViewSetMixin, ModelViewSet):
             UnitColumn("unit_name", label=_("work unit"), unit_of=lambda row: (row.unit_path, row.unit_name)),
             Column("content_title", label=_("H5P content")),
             Column("attempts", label=_("attempts")),
-            Column(
-                "best",
-                label=format_html("{}<br><small>({})</small>", _("best score"), BROWSER_NOTE),
-                accessor=lambda row: _score(row.best_raw, row.best_max),
-            ),
+            _browser_score_column("best", _("best score"), "best_raw", "best_max"),
             Column("success", label=_("passed"), accessor=lambda row: _yes_no(row.success)),
             DateColumn("completed_at", label=_("completed at")),
             Column(
@@ -265,12 +280,10 @@ def _pretty_statement(row):
 
 class H5PStatementIndexView(StreamedSpreadsheetExportMixin, IndexView):
     def get_base_queryset(self):
-        return H5PStatement.objects.annotate(
-            participant=Coalesce(F("user__asn_profile__full_name"), F("user__username"))
-        )
+        return H5PStatement.objects.annotate(participant=PARTICIPANT)
 
 
-class H5PStatementViewSet(ScopedViewSetMixin, ModelViewSet):
+class H5PStatementViewSet(LearnerRowsViewSet):
     model = H5PStatement
     index_view_class = H5PStatementIndexView
     icon = "code"
@@ -279,10 +292,7 @@ class H5PStatementViewSet(ScopedViewSetMixin, ModelViewSet):
     url_prefix = "h5p/statements"
     name = "h5p_statements"
     filterset_class = H5PStatementFilterSet
-    list_per_page = 50
     ordering = ["-stored_at"]
-    copy_view_enabled = False
-    inspect_view_enabled = False
     form_fields = ["verb"]  # never shown: the policy refuses add and edit
     export_filename = "pernyataan-xapi"
     list_export = [
@@ -306,11 +316,7 @@ class H5PStatementViewSet(ScopedViewSetMixin, ModelViewSet):
             Column("participant", label=_("participant")),
             Column("verb", label=_("verb")),
             Column("is_top_level", label=_("whole activity"), accessor=lambda row: _yes_no(row.is_top_level)),
-            Column(
-                "score",
-                label=format_html("{}<br><small>({})</small>", _("score"), BROWSER_NOTE),
-                accessor=lambda row: _score(row.score_raw, row.score_max),
-            ),
+            _browser_score_column("score", _("score"), "score_raw", "score_max"),
             Column("statement", label=_("statement"), accessor=_pretty_statement),
         ]
 

@@ -6,8 +6,8 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from treebeard.mp_tree import MP_Node
 
+from lms.tree import NamedTreeNode
 from people import nip as nip_rules
 from people.ranks import (
     GOLONGAN_CHOICES,
@@ -41,7 +41,7 @@ class UnitKind(models.TextChoices):
     SUBUNIT = "subunit", _("Sub-unit")
 
 
-class UnitKerja(MP_Node):
+class UnitKerja(NamedTreeNode):
     """A work unit. Units nest to any depth: instansi → OPD → bidang/bagian → sub-unit.
 
     A materialised path (treebeard, which Wagtail already uses for pages) makes "this unit and
@@ -53,19 +53,9 @@ class UnitKerja(MP_Node):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices, default=UnitKind.OPD)
 
-    node_order_by = ["name"]
-
-    class Meta:
+    class Meta(NamedTreeNode.Meta):
         verbose_name = _("work unit")
         verbose_name_plural = _("work units")
-        ordering = ["path"]
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def indented_name(self) -> str:
-        return "— " * (self.depth - 1) + self.name
 
     # Eleven kabupaten/kota each have a "BKPSDM": a unit is shown with the units above it, nearest
     # first, so that "BKPSDM — Kab. Bungo" and "BKPSDM — Kab. Tebo" can be told apart.
@@ -108,10 +98,6 @@ class UnitKerja(MP_Node):
                 return labels
             for path in longer:
                 levels[path] += 1
-
-    def subtree(self):
-        """This unit and every unit below it, in one query."""
-        return UnitKerja.objects.filter(path__startswith=self.path, depth__gte=self.depth)
 
 
 class ASNProfile(models.Model):

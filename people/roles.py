@@ -2,7 +2,11 @@
 ``role_permissions = {"Pengajar": ["app_label.codename", ...]}`` on their AppConfig."""
 
 from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from wagtail.models import Collection, GroupCollectionPermission
 
 PESERTA = "Peserta"
 PENGAJAR = "Pengajar"
@@ -51,8 +55,6 @@ def role_permissions() -> dict[str, set[str]]:
 
 
 def _permissions(codes):
-    from django.contrib.auth.models import Permission
-
     wanted = {tuple(code.split(".", 1)) for code in codes}
     found = {
         (perm.content_type.app_label, perm.codename): perm
@@ -66,10 +68,6 @@ def _permissions(codes):
 @transaction.atomic
 def sync_roles() -> None:
     """Create the role groups and set their permissions to exactly what is defined. Idempotent."""
-    from django.contrib.auth.models import Group, Permission
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import Collection, GroupCollectionPermission
-
     definitions = role_permissions()
     groups = {name: Group.objects.get_or_create(name=name)[0] for name in ROLES}
     for name, group in groups.items():
@@ -100,8 +98,6 @@ def sync_roles_after_migrate(sender, **kwargs):
     if sender.label == with_models[-1].label:
         # auth's own receiver for this last app runs after ours (auth is later in INSTALLED_APPS),
         # so create this app's permissions first; create_permissions is idempotent.
-        from django.contrib.auth.management import create_permissions
-
         create_permissions(sender, verbosity=0, using=kwargs.get("using", "default"))
         sync_roles()
 

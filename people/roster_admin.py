@@ -49,10 +49,10 @@ class RosterUploadForm(forms.Form):
             raise forms.ValidationError(
                 gettext("Upload a .csv or .xlsx file; this one is %(name)s.") % {"name": upload.name}
             )
-        if upload.size > roster.MAX_FILE_BYTES:
+        if upload.size > roster.limits.MAX_FILE_BYTES:
             raise forms.ValidationError(
                 gettext("The file is larger than %(limit)s MB. Split the roster into several files.")
-                % {"limit": roster.megabytes(roster.MAX_FILE_BYTES)}
+                % {"limit": roster.megabytes(roster.limits.MAX_FILE_BYTES)}
             )
         return upload
 

@@ -97,7 +97,7 @@ def roster_import(
 
 
 def _read_bytes(file) -> bytes:
-    limit = roster.MAX_FILE_BYTES
+    limit = roster.limits.MAX_FILE_BYTES
     too_big = _("The file is larger than %(limit)s MB. Split the roster into several files.") % {
         "limit": roster.megabytes(limit)
     }

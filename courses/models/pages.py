@@ -388,7 +388,8 @@ class ModulePage(ViewRestrictionsInOneQueryMixin, Page):
 class LessonPage(ViewRestrictionsInOneQueryMixin, Page):
     """A lesson (materi): a body of text, images, video and documents, and how it is completed."""
 
-    body = StreamField(LessonBodyBlock(), blank=True, verbose_name=_("content"))
+    # The class, built on first use, once every app has registered its blocks (courses.blocks).
+    body = StreamField(LessonBodyBlock, blank=True, verbose_name=_("content"))
     estimated_minutes = models.PositiveSmallIntegerField(
         _("estimated duration (minutes)"), default=10, validators=[MinValueValidator(1), MaxValueValidator(600)]
     )

@@ -8,7 +8,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from h5p.packages.json_files import INVALID, json_size_errors, read_json
 from h5p.packages.rules import (
@@ -185,47 +185,62 @@ def _zip_bomb_error(files: list[zipfile.ZipInfo], unpacked: int) -> str | None:
     ) % {"limit": ratio_limit, "names": ", ".join(bombs[:10])}
 
 
+def _scriptable_note(names: list[str]) -> str | None:
+    if not any(extension(name) in SCRIPTABLE_EXTENSIONS for name in names):
+        return None
+    return _(
+        "SVG and XML files can carry scripts, so H5P no longer accepts them as content: "
+        "in the H5P editor, replace such images with PNG or JPG files and export again."
+    )
+
+
+# Where a file sits → what may sit there, the message naming the files refused (its plural form chosen
+# by "count"), the sentence naming the allowed types, and a note on why some are refused (or None).
+FILE_TYPE_RULES = {
+    "content": (
+        CONTENT_EXTENSIONS,
+        ngettext_lazy(
+            "This content file has a type H5P does not allow in content: %(names)s.",
+            "These content files have types H5P does not allow in content: %(names)s.",
+            "count",
+        ),
+        gettext_lazy("Allowed in content: %(types)s."),
+        _scriptable_note,
+    ),
+    "library": (
+        LIBRARY_EXTENSIONS,
+        ngettext_lazy(
+            "This library file has a type H5P does not allow: %(names)s.",
+            "These library files have types H5P does not allow: %(names)s.",
+            "count",
+        ),
+        gettext_lazy("Allowed in libraries: %(types)s."),
+        None,
+    ),
+}
+
+
 def _check_file_types(visible: list[zipfile.ZipInfo]) -> list[str]:
     """Phase 2: H5P's whitelists (content, libraries), every offending file by name; reported with
     the later checks. Like H5P, the extension is compared in lower case (``FOTO.JPG`` is a jpg)."""
-    refused_content, refused_library = [], []
+    refused: dict[str, list[str]] = {place: [] for place in FILE_TYPE_RULES}
     for info in visible:
         name = info.filename
-        if name.startswith("content/") or "/" not in name:
-            if extension(name) not in CONTENT_EXTENSIONS:
-                refused_content.append(name)
-        elif extension(name) not in LIBRARY_EXTENSIONS:
-            refused_library.append(name)
+        place = "content" if name.startswith("content/") or "/" not in name else "library"
+        if extension(name) not in FILE_TYPE_RULES[place][0]:
+            refused[place].append(name)
     errors = []
-    if refused_content:
+    for place, (allowed, refused_message, allowed_message, note) in FILE_TYPE_RULES.items():
+        names = refused[place]
+        if not names:
+            continue
         errors.append(
-            ngettext(
-                "This content file has a type H5P does not allow in content: %(names)s.",
-                "These content files have types H5P does not allow in content: %(names)s.",
-                len(refused_content),
-            )
-            % {"names": _names(refused_content)}
+            refused_message % {"names": _names(names), "count": len(names)}
             + " "
-            + _("Allowed in content: %(types)s.") % {"types": ", ".join(sorted(CONTENT_EXTENSIONS))}
+            + allowed_message % {"types": ", ".join(sorted(allowed))}
         )
-        if any(extension(name) in SCRIPTABLE_EXTENSIONS for name in refused_content):
-            errors.append(
-                _(
-                    "SVG and XML files can carry scripts, so H5P no longer accepts them as content: "
-                    "in the H5P editor, replace such images with PNG or JPG files and export again."
-                )
-            )
-    if refused_library:
-        errors.append(
-            ngettext(
-                "This library file has a type H5P does not allow: %(names)s.",
-                "These library files have types H5P does not allow: %(names)s.",
-                len(refused_library),
-            )
-            % {"names": _names(refused_library)}
-            + " "
-            + _("Allowed in libraries: %(types)s.") % {"types": ", ".join(sorted(LIBRARY_EXTENSIONS))}
-        )
+        if note is not None and (text := note(names)):
+            errors.append(text)
     return errors
 
 

@@ -15,9 +15,10 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from taggit.models import TaggedItemBase
-from treebeard.mp_tree import MP_Node
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable
+
+from lms.tree import NamedTreeNode
 
 QUESTION_TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link", "image", "superscript", "subscript", "code"]
 
@@ -44,29 +45,15 @@ OPTION_TYPES = {
 }
 
 
-class QuestionCategory(MP_Node):
+class QuestionCategory(NamedTreeNode):
     """A folder of the question bank. Categories nest; "with subcategories" is one path-prefix query."""
 
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
 
-    node_order_by = ["name"]
-
-    class Meta:
+    class Meta(NamedTreeNode.Meta):
         verbose_name = _("question category")
         verbose_name_plural = _("question categories")
-        ordering = ["path"]
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def indented_name(self) -> str:
-        return "— " * (self.depth - 1) + self.name
-
-    def subtree(self):
-        """This category and every category below it, in one query."""
-        return QuestionCategory.objects.filter(path__startswith=self.path, depth__gte=self.depth)
 
 
 class QuestionTag(TaggedItemBase):

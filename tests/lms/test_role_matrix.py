@@ -105,11 +105,36 @@ def _chooser(namespace: str, *, listing, chosen, creates=(ADMIN,), sees=()) -> d
     )
 
 
+def _snippet(model: str, *, listing, chosen, sees=(), writes=(ADMIN,), adds=None) -> dict:
+    """A snippet's viewset and its chooser (``wagtailsnippets_<model>``, ``wagtailsnippetchoosers_<model>``):
+    the chooser lists to whoever the listing does, and creates for whoever may add one."""
+    return {
+        **_model_viewset(f"wagtailsnippets_{model}", listing=listing, detail=(), sees=sees, writes=writes, adds=adds),
+        **_chooser(
+            f"wagtailsnippetchoosers_{model}",
+            listing=listing,
+            chosen=chosen,
+            creates=writes if adds is None else adds,
+            sees=sees,
+        ),
+    }
+
+
 # Who may see learner A (enrolled in course A, in unit X): Admin BPSDM, course A's trainer, unit X's supervisor.
 SEES_LEARNER_A = {ADMIN, TRAINER_A, SUPERVISOR_X}
 # Who may change course A's data (grade, regrade, override, assign): Admin BPSDM and course A's trainer.
 MANAGES_A = {ADMIN, TRAINER_A}
 REPORT_VIEWERS = STAFF
+# The question bank is the province's, shared by every trainer: any trainer lists, chooses and changes it.
+SHARED_BY_TRAINERS = {"listing": TRAINERS | {ADMIN}, "chosen": TRAINERS | {ADMIN}, "writes": TRAINERS | {ADMIN}}
+# Any trainer may add one; each sees, chooses and changes those of their own courses.
+PER_COURSE = {
+    "listing": TRAINERS | {ADMIN},
+    "chosen": MANAGES_A,
+    "sees": MANAGES_A,
+    "writes": MANAGES_A,
+    "adds": TRAINERS | {ADMIN},
+}
 
 OURS: dict[str, Expect] = {
     # --- reports ------------------------------------------------------------------------------
@@ -149,63 +174,17 @@ OURS: dict[str, Expect] = {
     "roster_import:index": NOBODY_BUT_ADMIN,
     "roster_import:template_csv": NOBODY_BUT_ADMIN,
     "roster_import:template_xlsx": NOBODY_BUT_ADMIN,
-    **_model_viewset("wagtailsnippets_people_asnprofile", listing=STAFF, detail=(), sees=SEES_LEARNER_A),
-    **_chooser("wagtailsnippetchoosers_people_asnprofile", listing=STAFF, chosen=SEES_LEARNER_A, sees=SEES_LEARNER_A),
+    **_snippet("people_asnprofile", listing=STAFF, chosen=SEES_LEARNER_A, sees=SEES_LEARNER_A),
     # Work units are the public organisation chart: every staff member sees them, only admins change them.
-    **_model_viewset("wagtailsnippets_people_unitkerja", listing=STAFF, detail=()),
-    **_chooser("wagtailsnippetchoosers_people_unitkerja", listing=STAFF, chosen=STAFF),
+    **_snippet("people_unitkerja", listing=STAFF, chosen=STAFF),
     # --- question bank (shared), overrides (per course) --------------------------------------------
-    **_model_viewset(
-        "wagtailsnippets_quizzes_question", listing=TRAINERS | {ADMIN}, detail=(), writes=TRAINERS | {ADMIN}
-    ),
-    **_chooser(
-        "wagtailsnippetchoosers_quizzes_question",
-        listing=TRAINERS | {ADMIN},
-        chosen=TRAINERS | {ADMIN},
-        creates=TRAINERS | {ADMIN},
-    ),
-    **_model_viewset(
-        "wagtailsnippets_quizzes_questioncategory", listing=TRAINERS | {ADMIN}, detail=(), writes=TRAINERS | {ADMIN}
-    ),
-    **_chooser(
-        "wagtailsnippetchoosers_quizzes_questioncategory",
-        listing=TRAINERS | {ADMIN},
-        chosen=TRAINERS | {ADMIN},
-        creates=TRAINERS | {ADMIN},
-    ),
+    **_snippet("quizzes_question", **SHARED_BY_TRAINERS),
+    **_snippet("quizzes_questioncategory", **SHARED_BY_TRAINERS),
     # Any trainer may add an override, on a quiz of their own courses (the form offers no other).
-    **_model_viewset(
-        "wagtailsnippets_quizzes_quizoverride",
-        listing=TRAINERS | {ADMIN},
-        detail=(),
-        sees=MANAGES_A,
-        writes=MANAGES_A,
-        adds=TRAINERS | {ADMIN},
-    ),
-    **_chooser(
-        "wagtailsnippetchoosers_quizzes_quizoverride",
-        listing=TRAINERS | {ADMIN},
-        chosen=MANAGES_A,
-        creates=TRAINERS | {ADMIN},
-        sees=MANAGES_A,
-    ),
+    **_snippet("quizzes_quizoverride", **PER_COURSE),
     # --- H5P: items (per course), results and statements (per course and learner) -----------------
     # Any trainer may upload an item; they see and change those they uploaded or that their courses use.
-    **_model_viewset(
-        "wagtailsnippets_h5p_h5pcontent",
-        listing=TRAINERS | {ADMIN},
-        detail=(),
-        sees=MANAGES_A,
-        writes=MANAGES_A,
-        adds=TRAINERS | {ADMIN},
-    ),
-    **_chooser(
-        "wagtailsnippetchoosers_h5p_h5pcontent",
-        listing=TRAINERS | {ADMIN},
-        chosen=MANAGES_A,
-        creates=TRAINERS | {ADMIN},
-        sees=MANAGES_A,
-    ),
+    **_snippet("h5p_h5pcontent", **PER_COURSE),
     **_model_viewset("h5p_results", listing=TRAINERS | {ADMIN}, detail=(), sees=MANAGES_A, read_only=True),
     **_model_viewset("h5p_statements", listing=TRAINERS | {ADMIN}, detail=(), sees=MANAGES_A, read_only=True),
     # --- courses: enrolments and JP ledger (read-only), categories ---------------------------------

@@ -302,7 +302,7 @@ def test_wrong_encoding_says_how_to_save_as_utf8(unit):
 
 
 def test_too_many_rows_are_refused(unit, monkeypatch):
-    monkeypatch.setattr(roster, "MAX_ROWS", 5)
+    monkeypatch.setattr(roster.limits, "MAX_ROWS", 5)
     result = roster_import(file=csv_bytes(rows_for("15.02", 6)))
     assert not result.ok and "5" in result.errors[0].message
     assert ASNProfile.objects.count() == 0
@@ -311,7 +311,7 @@ def test_too_many_rows_are_refused(unit, monkeypatch):
 
 def test_too_big_files_are_refused_before_reading(unit, monkeypatch, tmp_path):
     data = csv_bytes(rows_for("15.02", 20))
-    monkeypatch.setattr(roster, "MAX_FILE_BYTES", len(data) - 1)
+    monkeypatch.setattr(roster.limits, "MAX_FILE_BYTES", len(data) - 1)
     path = tmp_path / "roster.csv"
     path.write_bytes(data)
     for source in (data, path, io.BytesIO(data)):

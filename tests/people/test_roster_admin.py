@@ -122,7 +122,7 @@ def test_a_bad_file_gets_a_clear_message_never_a_500(admin_client, unit, name, d
 
 def test_a_file_over_the_size_limit_is_refused_by_the_form(admin_client, unit, monkeypatch):
     data = csv_bytes(rows_for("15.02", 10))
-    monkeypatch.setattr(roster, "MAX_FILE_BYTES", len(data) - 1)
+    monkeypatch.setattr(roster.limits, "MAX_FILE_BYTES", len(data) - 1)
     html = upload(admin_client, "besar.csv", data).content.decode()
     assert "Berkas lebih besar dari" in html
     assert ASNProfile.objects.count() == 0

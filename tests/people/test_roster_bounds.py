@@ -56,7 +56,7 @@ def test_many_sheets_are_refused(openpyxl_never_opens):
 
 
 def test_cells_are_counted_over_all_sheets(monkeypatch, openpyxl_never_opens):
-    monkeypatch.setattr(roster, "MAX_XLSX_CELLS", 1_000)
+    monkeypatch.setattr(roster.limits, "MAX_XLSX_CELLS", 1_000)
     data = hostile_xlsx.workbook(
         sheet_data=hostile_xlsx.HEADER_ROW.encode() + b"<row>" + b"<c/>" * 300 + b"</row>", sheets=4
     )
@@ -71,7 +71,7 @@ def test_a_deflate_bomb_in_another_part_is_refused(part, openpyxl_never_opens):
 
 
 def test_a_deflate_bomb_past_the_total_is_refused_from_the_declared_sizes(monkeypatch, openpyxl_never_opens):
-    monkeypatch.setattr(roster, "MAX_XLSX_UNPACKED_BYTES", 2 * 1024 * 1024)
+    monkeypatch.setattr(roster.limits, "MAX_XLSX_UNPACKED_BYTES", 2 * 1024 * 1024)
     data = hostile_xlsx.workbook(sheet_data=hostile_xlsx.HEADER_ROW.encode() + b" " * (3 * 1024 * 1024))
     assert "ukuran setelah dibuka" in refusal(data)
 
@@ -95,17 +95,19 @@ def test_tag_counting_is_exact_across_chunk_boundaries(monkeypatch):
 
     body = b"<?xml?><sst>" + b"<si><t>ab</t></si>" * 500 + b"</sst>"
     for chunk in (7, 16, 17, 63, 64, 65, 1000):
-        monkeypatch.setattr(roster, "CHUNK_BYTES", chunk)
-        _read, counts = roster._count_tags(io.BytesIO(body), {"s": roster.SHARED_STRING_TAG}, {"s": 10**6}, 10**9)
+        monkeypatch.setattr(roster.limits, "CHUNK_BYTES", chunk)
+        _read, counts = roster.bounds._count_tags(
+            io.BytesIO(body), {"s": roster.bounds.SHARED_STRING_TAG}, {"s": 10**6}, 10**9
+        )
         assert counts["s"] == 500, chunk
 
 
 def test_a_real_roster_at_the_row_limit_passes_the_bounds(monkeypatch):
     """The bounds leave room above the largest roster allowed: a full-width roster of MAX_ROWS rows."""
-    monkeypatch.setattr(roster, "MAX_ROWS", 2_000)
-    monkeypatch.setattr(roster, "MAX_XLSX_SHARED_STRINGS", (2_000 + 1) * len(roster.COLUMNS))
-    monkeypatch.setattr(roster, "MAX_XLSX_CELLS", 4 * (2_000 + 1) * len(roster.COLUMNS))
-    monkeypatch.setattr(roster, "MAX_XLSX_ROWS", 4 * 2_000)
+    monkeypatch.setattr(roster.limits, "MAX_ROWS", 2_000)
+    monkeypatch.setattr(roster.limits, "MAX_XLSX_SHARED_STRINGS", (2_000 + 1) * len(roster.COLUMNS))
+    monkeypatch.setattr(roster.limits, "MAX_XLSX_CELLS", 4 * (2_000 + 1) * len(roster.COLUMNS))
+    monkeypatch.setattr(roster.limits, "MAX_XLSX_ROWS", 4 * 2_000)
     data = xlsx_bytes(rows_for("15.02.01", 2_000))
     roster.check_xlsx_bounds(data)
     table = roster.read_roster(data)
