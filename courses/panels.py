@@ -3,6 +3,7 @@
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import Panel
+from wagtail.models import Page
 
 
 class CourseOutlinePanel(Panel):
@@ -18,8 +19,6 @@ class CourseOutlinePanel(Panel):
         template_name = "courses/admin/outline_panel.html"
 
         def get_context_data(self, parent_context=None):
-            from wagtail.models import Page
-
             # courses.models imports this module while it loads: the models and what reads them come later.
             from courses import completion, selectors
             from courses.models import Enrolment, EnrolmentStatus, LessonPage, ModulePage

@@ -11,6 +11,7 @@ sync when trainers are named or removed, and no per-course group to drift from i
 
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q
@@ -51,8 +52,6 @@ def grant_course_page_permissions() -> int:
 
 def grant_course_page_permissions_after_migrate(sender, **kwargs):
     """Act once per migrate, after the last app's, when every permission and group exists."""
-    from django.apps import apps
-
     with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
     if sender.label == with_models[-1].label:
         grant_course_page_permissions()

@@ -79,7 +79,7 @@ def route_from_home(home, request, path_components: list[str]):
     """``HomePage.route``: every page below the home page is a catalogue's (``subpage_types``), so a
     catalogue is one query, a lesson (catalogue/course/module/lesson) one, any other page two; None
     when the path is empty (the home page itself: Wagtail's own ``route`` serves it)."""
-    from courses.models import CourseIndexPage
+    from courses.models import CourseIndexPage  # at call time, as above
 
     if len(path_components) == 1:
         catalogue = CourseIndexPage.objects.filter(
