@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from courses import services
+from courses import selectors, services
 from courses.models import CoursePage, Enrolment, EnrolmentStatus
 from people import nip as nip_rules
 from people.models import UnitKerja
@@ -44,7 +44,7 @@ class EnrolmentRequestsView(ManageEnrolmentsMixin, WagtailAdminTemplateMixin, Te
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        courses = services.manageable_courses(self.request.user)
+        courses = selectors.manageable_courses(self.request.user)
         requests = (
             Enrolment.objects.filter(status=EnrolmentStatus.REQUESTED, course__in=courses.values("pk"))
             .select_related("user__asn_profile__unit", "course")
@@ -64,7 +64,7 @@ class EnrolmentRequestsView(ManageEnrolmentsMixin, WagtailAdminTemplateMixin, Te
             messages.error(request, gettext("Choose approve or decline for a request."))
             return redirect(request.get_full_path())
         enrolment = get_object_or_404(Enrolment.objects.select_related("user", "course"), pk=int(enrolment_id))
-        if enrolment.course is None or not services.can_manage_enrolments(request.user, enrolment.course):
+        if enrolment.course is None or not selectors.can_manage_enrolments(request.user, enrolment.course):
             raise Http404  # not one of this trainer's courses: as if it did not exist
         try:
             services.enrolment_decide(enrolment=enrolment, by=request.user, approve=decision == "approve")
@@ -155,7 +155,7 @@ class CourseAssignView(ManageEnrolmentsMixin, WagtailAdminTemplateMixin, FormVie
         self.course = get_object_or_404(CoursePage, pk=kwargs["course_id"])
 
     def dispatch(self, request, *args, **kwargs):
-        if may_manage_any(request.user) and not services.can_manage_enrolments(request.user, self.course):
+        if may_manage_any(request.user) and not selectors.can_manage_enrolments(request.user, self.course):
             raise Http404  # another trainer's course: as if it did not exist (lms/scoping.py)
         return super().dispatch(request, *args, **kwargs)
 

@@ -60,27 +60,54 @@ Lesson requirements (how another app gates a lesson)
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
-from functools import reduce
-from operator import or_
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.utils.translation import gettext as _
 
-DONE = "done"
-IN_PROGRESS = "in_progress"
-NOT_STARTED = "not_started"
-ITEM_STATES = (DONE, IN_PROGRESS, NOT_STARTED)
+from courses.models import LessonPage, LessonProgress
+from courses.outline_structure import ItemRole, ModuleEntry, OutlinePage, structures
 
-# The roles an item placed directly under a course can play (the values of QuizPage.quiz_role).
-PRETEST = "pretest"
-POSTTEST = "posttest"
 
-# Why an item or module is locked (``lock_reason``); ``lock_message`` says it to the learner.
-LOCK_PREVIOUS_MODULE = "previous_module"
-LOCK_PRETEST = "pretest"
-LOCK_MODULES = "modules"
+class ItemState(enum.StrEnum):
+    """A learner's state of a course item. Providers may return these members or their values."""
+
+    DONE = "done"
+    IN_PROGRESS = "in_progress"
+    NOT_STARTED = "not_started"
+
+
+class LockReason(enum.StrEnum):
+    """Why an item or module is locked (``lock_reason``); ``lock_message`` says it to the learner."""
+
+    NONE = ""
+    PREVIOUS_MODULE = "previous_module"
+    PRETEST = "pretest"
+    MODULES = "modules"
+
+
+# The names other apps (quizzes, h5p) and older code use.
+DONE, IN_PROGRESS, NOT_STARTED = ItemState.DONE, ItemState.IN_PROGRESS, ItemState.NOT_STARTED
+ITEM_STATES = tuple(ItemState)
+PRETEST, POSTTEST = ItemRole.PRETEST, ItemRole.POSTTEST
+LOCK_PREVIOUS_MODULE, LOCK_PRETEST, LOCK_MODULES = LockReason.PREVIOUS_MODULE, LockReason.PRETEST, LockReason.MODULES
+
+__all__ = [
+    "ITEM_STATES",
+    "CourseOutline",
+    "ItemProvider",
+    "ItemRole",
+    "ItemState",
+    "LockReason",
+    "OutlineItem",
+    "OutlineModule",
+    "OutlinePage",
+    "course_outline",
+    "course_outlines",
+    "register_item_provider",
+    "register_lesson_requirement",
+]
 
 
 class ItemProvider:
@@ -114,12 +141,12 @@ class ItemProvider:
         result) and the ids whose current result is a *failure* (graded, not passed). Override to read
         them in one query; by default an item is taken once done and never failing."""
         states, details = self.states_and_details(user_id, page_ids)
-        return states, details, {page_id for page_id, state in states.items() if state == DONE}, set()
+        return states, details, {page_id for page_id, state in states.items() if state == ItemState.DONE}, set()
 
     def done_by_user(self, page_ids: Collection[int], user_ids: Collection[int]) -> dict[int, set[int]]:
         """{user_id: done page ids} for many learners; override with one query where you can."""
         return {
-            user_id: {page_id for page_id, state in self.states(user_id, page_ids).items() if state == DONE}
+            user_id: {page_id for page_id, state in self.states(user_id, page_ids).items() if state == ItemState.DONE}
             for user_id in user_ids
         }
 
@@ -168,8 +195,6 @@ def lesson_requirements_met(*, user_id: int, lesson) -> bool:
 def lesson_requirements_missing(*, user_id: int, lesson) -> list[str]:
     """Lines naming what the unmet requirements still ask of the learner (a generic line for a
     requirement that cannot name its items). Only call it when a lesson is not complete."""
-    from django.utils.translation import gettext as _
-
     lines: list[str] = []
     for requirement in _lesson_requirements:
         if requirement(user_id=user_id, lesson=lesson):
@@ -178,33 +203,6 @@ def lesson_requirements_missing(*, user_id: int, lesson) -> list[str]:
         named = describe(user_id=user_id, lesson=lesson) if describe is not None else []
         lines.extend(named or [_("an activity in this lesson")])
     return lines
-
-
-@dataclass(frozen=True)
-class OutlinePage:
-    """The few fields of a page the outline needs, without building a Page instance (much cheaper)."""
-
-    pk: int
-    title: str
-    path: str
-    depth: int
-    live: bool
-    url_path: str
-    content_type_id: int
-
-    @property
-    def id(self) -> int:
-        return self.pk
-
-    @property
-    def url(self) -> str:
-        """The page's address relative to its site root (the platform serves one site)."""
-        from wagtail.models import Site
-
-        for root in Site.get_site_root_paths():
-            if self.url_path.startswith(root.root_path):
-                return self.url_path[len(root.root_path) - 1 :]
-        return ""
 
 
 class _PageFacade:
@@ -231,14 +229,14 @@ class OutlineItem(_PageFacade):
     model: type
     module_id: int | None
     required: bool = True
-    state: str = NOT_STARTED
+    state: ItemState = ItemState.NOT_STARTED
     locked: bool = False
     detail: str = ""  # the provider's line for this learner, e.g. "Nilai 85"
-    role: str = ""  # PRETEST / POSTTEST for such an item directly under the course
+    role: ItemRole = ItemRole.NONE  # PRETEST / POSTTEST for such an item directly under the course
     taken: bool = False  # submitted at least once (a quiz), or done
     failing: bool = False  # its current result is a failure (a graded quiz not passed)
-    lock_reason: str = ""
-    lock_note: str = ""  # e.g. the pre-test's title for LOCK_PRETEST
+    lock_reason: LockReason = LockReason.NONE
+    lock_note: str = ""  # e.g. the pre-test's title for LockReason.PRETEST
 
     @property
     def lock_message(self) -> str:
@@ -254,7 +252,19 @@ class OutlineItem(_PageFacade):
 
     @property
     def is_done(self) -> bool:
-        return self.state == DONE
+        return self.state == ItemState.DONE
+
+    @property
+    def is_in_progress(self) -> bool:
+        return self.state == ItemState.IN_PROGRESS
+
+    @property
+    def is_pretest(self) -> bool:
+        return self.role == ItemRole.PRETEST
+
+    @property
+    def is_posttest(self) -> bool:
+        return self.role == ItemRole.POSTTEST
 
     @property
     def is_module(self) -> bool:
@@ -268,7 +278,7 @@ class OutlineModule(_PageFacade):
     locked_until_previous: bool
     items: list[OutlineItem] = field(default_factory=list)
     locked: bool = False
-    lock_reason: str = ""
+    lock_reason: LockReason = LockReason.NONE
     lock_note: str = ""
 
     @property
@@ -284,19 +294,17 @@ class OutlineModule(_PageFacade):
         return True
 
 
-def lock_message(reason: str, note: str = "") -> str:
+def lock_message(reason: LockReason, note: str = "") -> str:
     """What a learner reads beside a locked module or item."""
-    from django.utils.translation import gettext as _
-
-    if reason == LOCK_PRETEST:
+    if reason == LockReason.PRETEST:
         if note:
             return _("Take the pre-test “%(title)s” first: the modules open once you have submitted it.") % {
                 "title": note
             }
         return _("Take the pre-test first: the modules open once you have submitted it.")
-    if reason == LOCK_MODULES:
+    if reason == LockReason.MODULES:
         return _("The post-test opens when every module is complete.")
-    if reason == LOCK_PREVIOUS_MODULE:
+    if reason == LockReason.PREVIOUS_MODULE:
         return _("Complete the previous module to open this one.")
     return ""
 
@@ -332,7 +340,7 @@ class CourseOutline:
 
     @property
     def is_started(self) -> bool:
-        return any(item.state != NOT_STARTED for item in self.items)
+        return any(item.state != ItemState.NOT_STARTED for item in self.items)
 
     @property
     def modules(self) -> list[OutlineModule]:
@@ -385,180 +393,6 @@ class CourseOutline:
         return open_items[0] if open_items else None
 
 
-def _module_model():
-    from courses.models import ModulePage
-
-    return ModulePage
-
-
-# The structure of a course's outline: its visible modules and items in tree order, with each item's
-# "required" flag; the same for every learner. Entries are ("module", page, locked_until_previous) or
-# ("item", page, model label, module id or None, required, role), pre-tests first and post-tests last. Kept per process and in the default cache,
-# keyed by the course id and ``CoursePage.outline_version``, which courses/signals.py replaces in the
-# transaction of every page change; the version comes from the course row the request has just read,
-# so no process can serve a structure older than the database. Learners' states are never cached.
-STRUCTURE_CACHE_SECONDS = 24 * 3600
-STRUCTURE_MEMO_SIZE = 512
-STRUCTURE_FORMAT = 2  # bump when the entries' shape changes
-_structure_memo: dict[str, tuple] = {}  # this process's copies; emptied when it outgrows STRUCTURE_MEMO_SIZE
-
-
-_ROLE_ORDER = {PRETEST: 0, POSTTEST: 2}
-
-
-def _structure_cache_key(course) -> str:
-    labels = ",".join(sorted(_item_providers))
-    return f"courses.outline.{STRUCTURE_FORMAT}.{course.pk}.{course.outline_version}.{labels}"
-
-
-def _read_structures(courses: list) -> dict[int, tuple]:
-    """Structures of several courses from the database: 1 query, + 1 per provider without ``required_field``."""
-    from wagtail.models import Page
-
-    structures: dict[int, tuple] = {}
-    if not courses:
-        return structures
-    module_model = _module_model()
-    providers = item_providers()
-    models_by_ct = {
-        ContentType.objects.get_for_model(model).pk: model
-        for model in [module_model, *(p.page_model for p in providers)]
-    }
-    # Providers that name their "required" field are read in the same query (a join per page type).
-    required_lookups = {
-        ContentType.objects.get_for_model(
-            provider.page_model
-        ).pk: f"{provider.page_model._meta.model_name}__{provider.required_field}"
-        for provider in providers
-        if provider.required_field
-    }
-    role_lookups = {
-        ContentType.objects.get_for_model(
-            provider.page_model
-        ).pk: f"{provider.page_model._meta.model_name}__{provider.role_field}"
-        for provider in providers
-        if provider.role_field
-    }
-    lookups = list(dict.fromkeys([*required_lookups.values(), *role_lookups.values()]))
-    rows = (
-        Page.objects.filter(reduce(or_, [Q(path__startswith=c.path, depth__gt=c.depth) for c in courses]))
-        .filter(content_type_id__in=list(models_by_ct))
-        .order_by("path")
-        .values_list(
-            "id",
-            "title",
-            "path",
-            "depth",
-            "live",
-            "url_path",
-            "content_type_id",
-            "modulepage__locked_until_previous",
-            *lookups,
-        )
-    )
-    pages = []
-    module_flags = {}
-    required_flags = {}
-    roles = {}
-    for id_, title, path, depth, live, url_path, content_type_id, locked_until_previous, *flags in rows:
-        page = OutlinePage(id_, title, path, depth, live, url_path, content_type_id)
-        pages.append(page)
-        if models_by_ct[content_type_id] is module_model:
-            module_flags[page.pk] = bool(locked_until_previous)
-            continue
-        if content_type_id in required_lookups:
-            required_flags[page.pk] = bool(flags[lookups.index(required_lookups[content_type_id])])
-        if content_type_id in role_lookups:
-            role = flags[lookups.index(role_lookups[content_type_id])]
-            if role in (PRETEST, POSTTEST):
-                roles[page.pk] = role
-
-    by_path = {page.path: page for page in pages}
-    entries_by_course: dict[int, list] = {}
-    items_by_model: dict[type, list[int]] = {}
-    for course in courses:
-        entries = entries_by_course[course.pk] = []
-        current_module = None  # (page, visible)
-        for page in pages:
-            if not page.path.startswith(course.path) or page.depth <= course.depth:
-                continue
-            model = models_by_ct[page.content_type_id]
-            # Hidden if it, or any page between it and the course, is not live.
-            hidden = not page.live or any(
-                not by_path[page.path[:length]].live
-                for length in range(len(course.path) + Page.steplen, len(page.path), Page.steplen)
-                if page.path[:length] in by_path
-            )
-            if model is module_model:
-                if page.depth != course.depth + 1:
-                    continue
-                current_module = (page, not hidden)
-                if not hidden:
-                    entries.append(["module", page, module_flags.get(page.pk, False)])
-                continue
-            if hidden:
-                continue
-            parent_path = page.path[: -Page.steplen]
-            if parent_path == course.path:
-                module_id = None
-            elif current_module is not None and current_module[0].path == parent_path and current_module[1]:
-                module_id = current_module[0].pk
-            else:
-                continue
-            role = roles.get(page.pk, "") if module_id is None else ""
-            entries.append(["item", page, model._meta.label_lower, module_id, True, role])
-            items_by_model.setdefault(model, []).append(page.pk)
-        # Pre-tests first, post-tests last; everything else (a module with its items) keeps tree order.
-        entries.sort(key=lambda entry: _ROLE_ORDER.get(entry[5], 1) if entry[0] == "item" else 1)
-
-    required_by_model = {}
-    for provider in providers:
-        ids = items_by_model.get(provider.page_model)
-        if not ids:
-            continue
-        if provider.required_field:
-            required_by_model[provider.page_model._meta.label_lower] = {i for i in ids if required_flags.get(i)}
-        else:
-            required_by_model[provider.page_model._meta.label_lower] = provider.required_ids(ids)
-    for course_id, entries in entries_by_course.items():
-        for entry in entries:
-            if entry[0] == "item":
-                entry[4] = entry[1].pk in required_by_model.get(entry[2], ())
-        structures[course_id] = tuple(tuple(entry) for entry in entries)
-    return structures
-
-
-def _structures(courses: list, *, use_cache: bool) -> dict[int, tuple]:
-    if not use_cache:
-        return _read_structures(courses)
-    from django.core.cache import cache
-
-    structures: dict[int, tuple] = {}
-    keys = {course.pk: _structure_cache_key(course) for course in courses}
-    missing = []
-    for course in courses:
-        structure = _structure_memo.get(keys[course.pk])
-        if structure is None:
-            missing.append(course)
-        else:
-            structures[course.pk] = structure
-    if missing:
-        shared = cache.get_many([keys[course.pk] for course in missing])
-        unread = [course for course in missing if keys[course.pk] not in shared]
-        read = _read_structures(unread)
-        if read:
-            cache.set_many(
-                {keys[course_id]: structure for course_id, structure in read.items()}, STRUCTURE_CACHE_SECONDS
-            )
-        if len(_structure_memo) + len(missing) > STRUCTURE_MEMO_SIZE:
-            _structure_memo.clear()
-        for course in missing:
-            structure = shared.get(keys[course.pk], read.get(course.pk))
-            structures[course.pk] = structure
-            _structure_memo[keys[course.pk]] = structure
-    return structures
-
-
 def course_outlines(
     courses: Iterable,
     *,
@@ -580,23 +414,27 @@ def course_outlines(
     outlines = {course.pk: CourseOutline(course_id=course.pk) for course in courses}
     if not courses:
         return outlines
-    structures = _structures(courses, use_cache=use_cache)
-    models = {provider.page_model._meta.label_lower: provider.page_model for provider in item_providers()}
+    providers = item_providers()
+    found = structures(courses, providers, use_cache=use_cache)
+    models = {provider.page_model._meta.label_lower: provider.page_model for provider in providers}
     items_by_model: dict[type, list[OutlineItem]] = {}
     for course in courses:
         outline = outlines[course.pk]
         current_module = None
-        for entry in structures.get(course.pk, ()):
-            if entry[0] == "module":
-                current_module = OutlineModule(page=entry[1], live=True, locked_until_previous=entry[2])
+        for entry in found.get(course.pk, ()):
+            if isinstance(entry, ModuleEntry):
+                current_module = OutlineModule(
+                    page=entry.page, live=True, locked_until_previous=entry.locked_until_previous
+                )
                 outline.entries.append(current_module)
                 continue
-            _kind, page, label, module_id, required, role = entry
-            model = models.get(label)
+            model = models.get(entry.model_label)
             if model is None:  # a provider no longer registered
                 continue
-            item = OutlineItem(page=page, model=model, module_id=module_id, required=required, role=role)
-            if module_id is None:
+            item = OutlineItem(
+                page=entry.page, model=model, module_id=entry.module_id, required=entry.required, role=entry.role
+            )
+            if entry.module_id is None:
                 outline.entries.append(item)
             else:
                 current_module.items.append(item)
@@ -611,11 +449,11 @@ def course_outlines(
             details, failing = {}, set()
             if known_states is not None and provider.page_model in known_states:
                 states = known_states[provider.page_model]
-                taken = {page_id for page_id, state in states.items() if state == DONE}
+                taken = {page_id for page_id, state in states.items() if state == ItemState.DONE}
             else:
                 states, details, taken, failing = provider.outline_states(user_id, [item.page.pk for item in items])
             for item in items:
-                item.state = states.get(item.page.pk, NOT_STARTED)
+                item.state = ItemState(states.get(item.page.pk, ItemState.NOT_STARTED))
                 item.taken = item.page.pk in taken
                 item.failing = item.page.pk in failing
                 if details:
@@ -637,27 +475,27 @@ def course_outline(
 
 def _apply_locks(outline: CourseOutline, *, sequential: bool, pretest_first: bool) -> None:
     """Locks for one learner: the pre-test gate, modules in order, the post-test after the modules."""
-    pending = [item for item in outline.items if item.role == PRETEST and not item.taken]
+    pending = [item for item in outline.items if item.role == ItemRole.PRETEST and not item.taken]
     pretest_gate = pretest_first and bool(pending)
     pretest_note = pending[0].title if pending else ""
     previous_complete = True
     for module in outline.modules:
         if pretest_gate:
-            module.locked, module.lock_reason, module.lock_note = True, LOCK_PRETEST, pretest_note
+            module.locked, module.lock_reason, module.lock_note = True, LockReason.PRETEST, pretest_note
         elif (sequential or module.locked_until_previous) and not previous_complete:
-            module.locked, module.lock_reason = True, LOCK_PREVIOUS_MODULE
+            module.locked, module.lock_reason = True, LockReason.PREVIOUS_MODULE
         for item in module.items:
             item.locked, item.lock_reason, item.lock_note = module.locked, module.lock_reason, module.lock_note
         # A locked module is not complete, so the chain holds for the modules after it.
         previous_complete = module.is_complete and not module.locked
     modules_complete = all(module.is_complete and not module.locked for module in outline.modules)
     for entry in outline.entries:
-        if entry.is_module or entry.role == PRETEST:
+        if entry.is_module or entry.role == ItemRole.PRETEST:
             continue
         if pretest_gate:
-            entry.locked, entry.lock_reason, entry.lock_note = True, LOCK_PRETEST, pretest_note
-        elif entry.role == POSTTEST and not modules_complete and not entry.is_done:
-            entry.locked, entry.lock_reason = True, LOCK_MODULES
+            entry.locked, entry.lock_reason, entry.lock_note = True, LockReason.PRETEST, pretest_note
+        elif entry.role == ItemRole.POSTTEST and not modules_complete and not entry.is_done:
+            entry.locked, entry.lock_reason = True, LockReason.MODULES
 
 
 def outline_counts_by_user(course, user_ids: Collection[int]) -> tuple[CourseOutline, dict[int, int]]:
@@ -682,26 +520,20 @@ class LessonItemProvider(ItemProvider):
 
     required_field = "required"
 
-    @property
-    def page_model(self):
-        from courses.models import LessonPage
-
-        return LessonPage
+    page_model = LessonPage
 
     def required_ids(self, page_ids):
         return set(self.page_model.objects.filter(pk__in=page_ids, required=True).values_list("pk", flat=True))
 
     def states(self, user_id, page_ids):
-        from courses.models import LessonProgress
-
         rows = LessonProgress.objects.filter(user_id=user_id, lesson_id__in=page_ids).values_list(
             "lesson_id", "completed_at"
         )
-        return {lesson_id: DONE if completed_at else IN_PROGRESS for lesson_id, completed_at in rows}
+        return {
+            lesson_id: ItemState.DONE if completed_at else ItemState.IN_PROGRESS for lesson_id, completed_at in rows
+        }
 
     def done_by_user(self, page_ids, user_ids):
-        from courses.models import LessonProgress
-
         done: dict[int, set[int]] = {}
         rows = LessonProgress.objects.filter(
             lesson_id__in=page_ids, user_id__in=list(user_ids), completed_at__isnull=False

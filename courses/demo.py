@@ -25,6 +25,7 @@ from courses.models import (
 )
 from courses.permissions import grant_course_page_permissions
 from lms.models import HomePage
+from people.models import UnitKerja
 
 DEMO_VIDEO = Path(__file__).resolve().parent / "demo_media" / "pengantar-pelayanan-publik.mp4"
 DEMO_VIDEO_TITLE = "Pengantar Pelayanan Publik Prima (video demo)"
@@ -471,8 +472,6 @@ def _seed_progress(courses: dict) -> None:
         _complete(peserta, prima_lessons[0])
         services.enrolment_create(user=peserta, course=manajemen)
     if admin is not None:
-        from people.models import UnitKerja
-
         health = UnitKerja.objects.filter(code="15.03").first()
         if health is not None:
             services.course_assign(course=digital, by=admin, units=[health])

@@ -3,6 +3,7 @@
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import Panel
+from wagtail.models import Page
 
 
 class CourseOutlinePanel(Panel):
@@ -18,9 +19,8 @@ class CourseOutlinePanel(Panel):
         template_name = "courses/admin/outline_panel.html"
 
         def get_context_data(self, parent_context=None):
-            from wagtail.models import Page
-
-            from courses import completion, services
+            # courses.models imports this module while it loads: the models and what reads them come later.
+            from courses import completion, selectors
             from courses.models import Enrolment, EnrolmentStatus, LessonPage, ModulePage
 
             context = super().get_context_data(parent_context)
@@ -66,7 +66,7 @@ class CourseOutlinePanel(Panel):
             )
             context.update(
                 rows=rows,
-                can_manage=services.can_manage_enrolments(self.request.user, course),
+                can_manage=selectors.can_manage_enrolments(self.request.user, course),
                 active_count=counts["active"],
                 requested_count=counts["requested"],
                 completed_count=counts["completed"],

@@ -11,9 +11,16 @@ sync when trainers are named or removed, and no per-course group to drift from i
 
 from dataclasses import dataclass, field
 
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from wagtail.models import PagePermissionTester
+from django.db.models import Q
+from wagtail.models import GroupPagePermission, Page, PagePermissionTester
 from wagtail.permission_policies.pages import PagePermissionPolicy
+
+from courses.models import CourseIndexPage, CoursePage
+from lms import scoping
+from lms.scoping import ALL_REPORTS, COURSE_REPORTS
 
 # What a trainer may do on their course and every page below it, and Admin BPSDM on the catalogue.
 COURSE_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
@@ -26,11 +33,6 @@ def grant_course_page_permissions() -> int:
 
     Returns how many permission rows were created.
     """
-    from django.contrib.auth.models import Group, Permission
-    from wagtail.models import GroupPagePermission
-
-    from courses.models import CourseIndexPage
-
     indexes = list(CourseIndexPage.objects.all())
     if not indexes:
         return 0
@@ -50,8 +52,6 @@ def grant_course_page_permissions() -> int:
 
 def grant_course_page_permissions_after_migrate(sender, **kwargs):
     """Act once per migrate, after the last app's, when every permission and group exists."""
-    from django.apps import apps
-
     with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
     if sender.label == with_models[-1].label:
         grant_course_page_permissions()
@@ -71,11 +71,6 @@ class TrainerPagePermission:
 
 def _trainer_rows(user) -> list:
     """The trainer's rights on each of their courses, as page permission rows. Two queries."""
-    from django.contrib.auth.models import Permission
-    from wagtail.models import Page
-
-    from lms import scoping
-
     if not scoping.is_trainer(user) or user.has_perm(scoping.ALL_REPORTS):
         return []  # Admin BPSDM holds the whole catalogue through its group's rows already
     courses = list(Page.objects.filter(pk__in=scoping.taught_courses(user).values("pk")).order_by("path"))
@@ -94,19 +89,13 @@ def _trainer_rows(user) -> list:
 def _trainers_holding(codenames):
     """A filter on users: trainers (Pengajar role), if the actions asked about are ones trainers hold
     on their courses; ``None`` otherwise."""
-    from django.db.models import Q
-
     if not set(codenames) & set(COURSE_PAGE_PERMISSIONS):
         return None
-    from lms.scoping import COURSE_REPORTS
-
     app_label, codename = COURSE_REPORTS.split(".", 1)
     return Q(groups__permissions__content_type__app_label=app_label, groups__permissions__codename=codename)
 
 
 def _union(users, named):
-    from django.db.models import Q
-
     return users.model._default_manager.filter(Q(pk__in=users.values("pk")) | Q(pk__in=named.values("pk")))
 
 
@@ -129,8 +118,6 @@ class CoursePagePermissionPolicy(PagePermissionPolicy):
         return _union(users, named)
 
     def users_with_any_permission_for_instance(self, actions, instance, include_superusers=True):
-        from courses.models import CoursePage
-
         users = super().users_with_any_permission_for_instance(actions, instance, include_superusers)
         trainers = _trainers_holding(self._get_permission_codenames(actions))
         if trainers is None:
@@ -147,8 +134,6 @@ class CoursePermissionTester(PagePermissionTester):
     deletes a course (its enrolments and JP credits are the agency's record), also in bulk."""
 
     def can_delete(self, ignore_bulk=False):
-        from lms.scoping import ALL_REPORTS
-
         if not (self.user.is_superuser or self.user.has_perm(ALL_REPORTS)):
             return False
         return super().can_delete(ignore_bulk)

@@ -1,14 +1,18 @@
-"""Reads of the courses app in a fixed number of queries: catalogue, enrolments, the learner dashboard."""
+"""Reads of the courses app in a fixed number of queries: catalogue, enrolments, who manages a course,
+a learner's access to a lesson (the lesson page's one query), the dashboard."""
 
 from __future__ import annotations
 
 import functools
+import uuid
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Sum
 from django.utils import timezone
+from wagtail.models import Page
 
 from courses import completion
 from courses.models import (
@@ -17,12 +21,41 @@ from courses.models import (
     CourseCategory,
     CoursePage,
     Enrolment,
+    EnrolmentMode,
+    EnrolmentSource,
     EnrolmentStatus,
+    EnrolmentWindow,
     JPCredit,
     JPEntryKind,
+    LessonPage,
+    LessonProgress,
     TrainingMode,
 )
-from courses.services import WIB
+from lms.scoping import scope_for
+
+
+def course_of(page) -> CoursePage | None:
+    """The CoursePage above (or at) ``page``, in one query."""
+    steplen = page.steplen
+    paths = [page.path[:length] for length in range(steplen, len(page.path) + 1, steplen)]
+    return CoursePage.objects.filter(path__in=paths).first()
+
+
+def can_manage_enrolments(user, course: CoursePage) -> bool:
+    """Admin BPSDM, and the trainers the course names, with the manage permission (``lms/scoping.py``)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if not (user.is_superuser or user.has_perm("courses.manage_enrolments")):
+        return False
+    return scope_for(user).manages_course(course.pk)
+
+
+def manageable_courses(user):
+    """The courses whose enrolments ``user`` may manage (a queryset)."""
+    courses = CoursePage.objects.all()
+    if not user.is_authenticated or not (user.is_superuser or user.has_perm("courses.manage_enrolments")):
+        return courses.none()
+    return courses.filter(scope_for(user).managed_courses())
 
 
 def is_enrolled(*, user, course_id: int | None) -> bool:
@@ -108,7 +141,7 @@ def enrolment_statuses(*, user, course_ids) -> dict[int, Enrolment]:
 
 
 def current_year() -> int:
-    return timezone.localtime(timezone.now(), WIB).year
+    return timezone.localtime().year
 
 
 def jp_earned(*, user, year: int | None = None) -> int:
@@ -188,13 +221,13 @@ def dashboard(*, user) -> Dashboard:
 
 
 # --------------------------------------------------------------------------------------------
-# The lesson page's learner rows
+# A learner's access to a lesson (or another course item): the lesson page's one query
 
 
 _converters: dict[tuple, list] = {}
 
 
-def _model_from_row(model, values_by_attname: dict, connection):
+def _model_from_row(model, values_by_attname: dict):
     """A model instance from raw column values: Django's converters applied, absent fields deferred."""
     key = (model, connection.vendor, frozenset(values_by_attname))
     fields = _converters.get(key)
@@ -216,35 +249,34 @@ def _model_from_row(model, values_by_attname: dict, connection):
     return model.from_db(connection.alias, attnames, values)
 
 
-# Only what the lesson page reads of the course (the rest stays deferred).
+# What the lesson page, the item access rule and a learner's first visit read of the course and the
+# enrolment (the rest stays deferred and loads on access).
 _COURSE_COLUMNS = ("id", "path", "depth", "title", "slug", "live", "url_path")
-_COURSE_OWN_COLUMNS = ("sequential_modules", "pretest_before_modules", "outline_version")
+_COURSE_OWN_COLUMNS = ("sequential_modules", "pretest_before_modules", "outline_version", "jp_value")
+_ENROLMENT_COLUMNS = ("id", "status", "completed_at")
 _PROGRESS_COLUMNS = ("id", "lesson_id", "completed_at", "last_position_seconds", "video_fraction")
 
 
 @functools.cache
-def _learner_rows_sql() -> str:
-    from wagtail.models import Page
-
-    from courses.models import LessonProgress
-
+def _learner_rows_sql(ancestors: int) -> str:
+    """The query of ``learner_rows`` for a page with ``ancestors`` ancestors (one placeholder each)."""
     enrolment, page = Enrolment._meta.db_table, Page._meta.db_table
     course, progress = CoursePage._meta.db_table, LessonProgress._meta.db_table
     columns = [
-        "e.id",
-        "e.status",
+        *(f"e.{name}" for name in _ENROLMENT_COLUMNS),
         *(f"p.{name}" for name in _COURSE_COLUMNS),
         *(f"c.{name}" for name in _COURSE_OWN_COLUMNS),
         *(f"lp.{name}" for name in _PROGRESS_COLUMNS),
     ]
+    placeholders = ", ".join(["%s"] * ancestors)
     # Table and column names come from the models; every value is a query parameter.
     return (
         f"SELECT {', '.join(columns)} FROM {enrolment} e"  # noqa: S608
         f" INNER JOIN {page} p ON p.id = e.course_id"
         f" INNER JOIN {course} c ON c.page_ptr_id = e.course_id"
-        f" LEFT OUTER JOIN ({progress} lp INNER JOIN {page} lpg ON lpg.id = lp.lesson_id AND lpg.path LIKE %s)"
-        " ON lp.user_id = e.user_id"
-        " WHERE e.user_id = %s AND p.path = %s"
+        f" LEFT OUTER JOIN ({progress} lp INNER JOIN {page} lpg ON lpg.id = lp.lesson_id)"
+        " ON lp.user_id = e.user_id AND lpg.path LIKE p.path || '%%'"
+        f" WHERE e.user_id = %s AND p.path IN ({placeholders})"
     )
 
 
@@ -257,43 +289,177 @@ class LearnerRows:
     progress_rows: list[tuple]
 
     @property
-    def states(self) -> dict[int, str]:
-        return {row[1]: completion.DONE if row[2] is not None else completion.IN_PROGRESS for row in self.progress_rows}
+    def states(self) -> dict[int, completion.ItemState]:
+        return {
+            row[1]: completion.ItemState.DONE if row[2] is not None else completion.ItemState.IN_PROGRESS
+            for row in self.progress_rows
+        }
 
-    def progress(self, lesson_id: int):
+    def progress(self, lesson_id: int) -> LessonProgress | None:
         """The learner's ``LessonProgress`` for one lesson (the fields read above; others load on access)."""
-        from django.db import connection
-
-        from courses.models import LessonProgress
-
         for row in self.progress_rows:
             if row[1] == lesson_id:
-                return _model_from_row(LessonProgress, dict(zip(_PROGRESS_COLUMNS, row, strict=True)), connection)
+                return _model_from_row(LessonProgress, dict(zip(_PROGRESS_COLUMNS, row, strict=True)))
         return None
 
 
-def learner_rows(*, user_id: int, course_path: str) -> LearnerRows | None:
-    """The learner's enrolment in the course at ``course_path``, the course row (only the fields the
-    lesson page reads: ``CoursePage`` with the rest deferred) and their lesson rows in that course, in
-    ONE query; None when they have no enrolment there. Written in SQL because the lesson page runs
-    it on every request: the same reads through the ORM cost about ten times as much to build."""
-    from django.db import connection
-
+def learner_rows(*, user_id: int, page) -> LearnerRows | None:
+    """The learner's enrolment in the course above ``page``, the course row (only the fields the lesson
+    page reads: ``CoursePage`` with the rest deferred) and their lesson rows in that course, in ONE
+    query; None when they have no enrolment there. Written in SQL, building the instances from the rows,
+    because the lesson page runs it on every request: the same reads through the ORM cost about ten
+    times as much to build, and the lesson-page ratio in docs/performance.md rests on it."""
+    steplen = page.steplen
+    ancestor_paths = [page.path[:length] for length in range(steplen, len(page.path), steplen)]
+    if not ancestor_paths:
+        return None
     with connection.cursor() as cursor:
-        cursor.execute(_learner_rows_sql(), [course_path + "%", user_id, course_path])
+        cursor.execute(_learner_rows_sql(len(ancestor_paths)), [user_id, *ancestor_paths])
         rows = cursor.fetchall()
     if not rows:
         return None
     first = rows[0]
+    enrolment_end = len(_ENROLMENT_COLUMNS)
     course_columns = _COURSE_COLUMNS + _COURSE_OWN_COLUMNS
-    offset = 2 + len(course_columns)
-    course_values = dict(zip(course_columns, first[2:offset], strict=True))
+    course_end = enrolment_end + len(course_columns)
+    course_values = dict(zip(course_columns, first[enrolment_end:course_end], strict=True))
     course_values["page_ptr_id"] = course_values["id"]
-    course = _model_from_row(CoursePage, course_values, connection)
-    enrolment = _model_from_row(
-        Enrolment, {"id": first[0], "user_id": user_id, "course_id": course.pk, "status": first[1]}, connection
-    )
+    course = _model_from_row(CoursePage, course_values)
+    enrolment_values = dict(zip(_ENROLMENT_COLUMNS, first[:enrolment_end], strict=True))
+    enrolment = _model_from_row(Enrolment, {**enrolment_values, "user_id": user_id, "course_id": course.pk})
     enrolment._state.fields_cache["course"] = course
     # A learner without lesson rows yet gets the LEFT JOIN's one row of NULLs.
-    progress_rows = [row[offset:] for row in rows if row[offset] is not None]
+    progress_rows = [row[course_end:] for row in rows if row[course_end] is not None]
     return LearnerRows(enrolment=enrolment, course=course, progress_rows=progress_rows)
+
+
+@dataclass
+class LessonAccess:
+    lesson: LessonPage
+    course: CoursePage | None
+    enrolment: Enrolment | None
+    outline: completion.CourseOutline | None
+    progress: LessonProgress | None = None  # the learner's summary row for this lesson, if any
+
+    @property
+    def item(self):
+        return self.outline.item(self.lesson.pk) if self.outline else None
+
+    @property
+    def is_active(self) -> bool:
+        return self.enrolment is not None and self.enrolment.status == EnrolmentStatus.ACTIVE
+
+    @property
+    def allowed(self) -> bool:
+        item = self.item
+        return self.is_active and item is not None and not item.locked
+
+    @property
+    def lock_message(self) -> str:
+        """Why the item is locked for this learner ("" when it is not)."""
+        item = self.item
+        return item.lock_message if item is not None and item.locked else ""
+
+
+def lesson_access(*, user, lesson) -> LessonAccess:
+    """The learner's course, enrolment and outline for a lesson, or another course item (a quiz).
+
+    An enrolled learner's enrolment, course and lesson rows come in one query (``learner_rows``); the
+    outline's structure comes from the cache keyed by the course's ``outline_version`` read in that
+    query. Without an enrolment, one query finds the course. The course row is read in this call, so
+    its ``outline_version`` is current: the structure may come from the cache.
+    """
+    found = learner_rows(user_id=user.pk, page=lesson) if user.is_authenticated else None
+    if found is None:
+        course = course_of(lesson)
+        if course is None:
+            return LessonAccess(lesson=lesson, course=None, enrolment=None, outline=None)
+        return LessonAccess(
+            lesson=lesson, course=course, enrolment=None, outline=completion.course_outline(course, use_cache=True)
+        )
+    if found.enrolment.status != EnrolmentStatus.ACTIVE:
+        outline = completion.course_outline(found.course, use_cache=True)
+        return LessonAccess(lesson=lesson, course=found.course, enrolment=found.enrolment, outline=outline)
+    outline = completion.course_outline(
+        found.course, user_id=user.pk, known_states={LessonPage: found.states}, use_cache=True
+    )
+    return LessonAccess(
+        lesson=lesson,
+        course=found.course,
+        enrolment=found.enrolment,
+        outline=outline,
+        progress=found.progress(lesson.pk),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# What the course, module and lesson pages show (their ``get_context``)
+
+
+def _enrolment_of(*, user, course_id: int, preview: bool) -> Enrolment | None:
+    if preview or not user.is_authenticated:
+        return None
+    return enrolment_statuses(user=user, course_ids=[course_id]).get(course_id)
+
+
+def course_page_context(*, course: CoursePage, user, preview: bool) -> dict:
+    """Everyone sees the outline; an enrolled learner also their marks and progress."""
+    enrolment = _enrolment_of(user=user, course_id=course.pk, preview=preview)
+    active = enrolment is not None and enrolment.status == EnrolmentStatus.ACTIVE
+    # The routed course row is current, unless this is a preview of a revision.
+    outline = completion.course_outline(course, user_id=user.pk if active else None, use_cache=not preview)
+    trainers = list(course.trainers.select_related("asn_profile")) if course.pk else []
+    return {
+        "enrolment": enrolment,
+        "is_enrolled": active,
+        "outline": outline,
+        "window_state": course.enrolment_window_state(),
+        "enrolment_windows": EnrolmentWindow,
+        "trainers": trainers,
+        "trainer_names": ", ".join(trainer.display_name for trainer in trainers),
+        "can_leave": active
+        and course.enrolment_mode == EnrolmentMode.OPEN
+        and not enrolment.completed_at
+        and enrolment.source != EnrolmentSource.ASSIGNED,
+    }
+
+
+def module_page_context(*, module, user, preview: bool) -> dict:
+    """A module's introduction and items, with the learner's marks when enrolled."""
+    course = course_of(module) if module.pk else None
+    if course is None:
+        return {"course": None, "is_enrolled": False, "outline": None, "module_entry": None}
+    enrolment = _enrolment_of(user=user, course_id=course.pk, preview=preview)
+    active = enrolment is not None and enrolment.status == EnrolmentStatus.ACTIVE
+    outline = completion.course_outline(course, user_id=user.pk if active else None, use_cache=True)
+    module_entry = next((entry for entry in outline.modules if entry.page_id == module.pk), None)
+    return {"course": course, "is_enrolled": active, "outline": outline, "module_entry": module_entry}
+
+
+def lesson_page_context(*, lesson: LessonPage, access: LessonAccess | None, can_edit: bool = False) -> dict:
+    """What a lesson page shows for ``access``: the tracked lesson for an enrolled learner whose item is
+    open, the lock for one whose module is still locked, an untracked view for an editor (``can_edit``)
+    or a preview (no ``access``)."""
+    if access is None:
+        return {"preview": True, "course": course_of(lesson) if lesson.path else None}
+    if not access.allowed:
+        if can_edit:
+            return {"preview": True, "course": access.course}
+        return {"locked": True, "course": access.course, "lock_message": access.lock_message}
+    previous_item, next_item = access.outline.neighbours(lesson.pk)
+    position_module, position_number, position_total = access.outline.position(lesson.pk)
+    return {
+        "course": access.course,
+        "outline": access.outline,
+        "item": access.item,
+        "progress": access.progress,
+        "previous_item": previous_item,
+        "next_item": next_item,
+        # "Materi 2 dari 6": counted among the lessons of the lesson's module (courses.completion).
+        "position_module": position_module,
+        "position_number": position_number,
+        "position_total": position_total,
+        "view_id": uuid.uuid4(),
+        "tracking": True,
+        "body_cache_key": lesson.body_cache_key(),
+    }

@@ -9,12 +9,15 @@ from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from courses import completion
+from courses.models import CourseIndexPage, CoursePage, ModulePage
+from courses.permissions import grant_course_page_permissions
+from courses.services.progress import course_enrolments_refresh
+
 PENDING_ATTRIBUTE = "_courses_pending_refresh"
 
 
 def _course_ids_for_path(path: str) -> list[int]:
-    from courses.models import CoursePage
-
     steplen = Page.steplen
     paths = [path[:length] for length in range(steplen, len(path) + 1, steplen)]
     return list(CoursePage.objects.filter(path__in=paths).values_list("pk", flat=True))
@@ -41,8 +44,6 @@ def outline_changed(path: str) -> None:
     A fresh UUID rather than a counter: a version is never reused, even after a rollback or when an old
     revision of the course (carrying an old value) is published again.
     """
-    from courses.models import CoursePage
-
     if not path:
         return
     steplen = Page.steplen
@@ -75,9 +76,6 @@ def _schedule_refresh(course_ids) -> None:
 
 
 def _run_pending_refresh() -> None:
-    from courses.models import CoursePage
-    from courses.services import course_enrolments_refresh
-
     connection = transaction.get_connection()
     course_ids = getattr(connection, PENDING_ATTRIBUTE, set()) or set()
     if hasattr(connection, PENDING_ATTRIBUTE):
@@ -87,9 +85,6 @@ def _run_pending_refresh() -> None:
 
 
 def _is_course_page(instance) -> bool:
-    from courses import completion
-    from courses.models import CoursePage, ModulePage
-
     return isinstance(instance, (CoursePage, ModulePage, *completion.item_models()))
 
 
@@ -128,14 +123,10 @@ def on_page_moved(sender, instance, parent_page_before=None, parent_page_after=N
 
 def on_course_index_saved(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
-        from courses.permissions import grant_course_page_permissions
-
         grant_course_page_permissions()
 
 
 def connect() -> None:
-    from courses.models import CourseIndexPage
-
     page_published.connect(on_page_published, dispatch_uid="courses.page_published")
     page_unpublished.connect(on_page_published, dispatch_uid="courses.page_unpublished")
     post_page_move.connect(on_page_moved, dispatch_uid="courses.page_moved")

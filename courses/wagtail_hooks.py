@@ -12,7 +12,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
 from wagtail.permissions import register_permission_policy
 
-from courses import admin_views, services
+from courses import admin_views, audit, selectors
 from courses.models import CourseCategory, CoursePage, Enrolment, EnrolmentStatus, JPCredit, ProgressStatus
 from lms.scoped_admin import ScopedPermissionPolicy, ScopedViewSetMixin
 from lms.scoping import scope_for
@@ -136,7 +136,7 @@ def register_courses_viewsets():
 def course_header_buttons(page, user, view_name=None, next_url=None):
     """Buttons on a course page in the admin: assign participants, enrolment requests."""
     course = page.specific_deferred
-    if not isinstance(course, CoursePage) or not services.can_manage_enrolments(user, course):
+    if not isinstance(course, CoursePage) or not selectors.can_manage_enrolments(user, course):
         return
     yield Button(
         _("Assign participants"), reverse("courses_admin:assign", args=[page.pk]), icon_name="group", priority=80
@@ -147,3 +147,8 @@ def course_header_buttons(page, user, view_name=None, next_url=None):
         icon_name="tasks",
         priority=81,
     )
+
+
+@hooks.register("register_log_actions")
+def register_courses_log_actions(actions):
+    audit.register_log_actions(actions)

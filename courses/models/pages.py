@@ -11,22 +11,27 @@ import uuid
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models.expressions import RawSQL
 from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page
 from wagtail.search import index
 
 from courses.blocks import LessonBodyBlock
 from courses.panels import CourseOutlinePanel
+from courses.wagtail_overrides import ViewRestrictionsInOneQueryMixin, route_from_catalogue
 
 RICH_TEXT_FEATURES = ["h3", "bold", "italic", "link", "ol", "ul"]
 
@@ -48,6 +53,14 @@ class EnrolmentMode(models.TextChoices):
     ASSIGNED = "assigned", _("Assigned only: trainers assign people or units")
 
 
+class EnrolmentWindow(models.TextChoices):
+    """Whether a course takes enrolments today (``CoursePage.enrolment_window_state``)."""
+
+    OPEN = "open", _("Enrolment open")
+    NOT_YET = "not_yet", _("Enrolment not open yet")
+    CLOSED = "closed", _("Enrolment closed")
+
+
 class CompletionRule(models.TextChoices):
     OPEN = "open", _("When the learner opens the lesson")
     MARK_DONE = "mark_done", _('When the learner presses "mark as done"')
@@ -60,67 +73,6 @@ JP_RANGES = [
     ("5-10", _("5–10 JP"), 5, 10),
     ("11+", _("More than 10 JP"), 11, None),
 ]
-
-
-def _view_restriction_pages_sql(path_sql: str, depth: int) -> str:
-    """SQL for the ids whose view restrictions apply to the page at ``path_sql`` (a column or a
-    placeholder) of ``depth``: the page and its ancestors, an alias as its source page, as Wagtail does."""
-    steplen = Page.steplen
-    prefixes = ", ".join(f"SUBSTR({path_sql}, 1, {steplen * level})" for level in range(1, depth + 1))
-    return f"SELECT COALESCE(a.alias_of_id, a.id) FROM {Page._meta.db_table} a WHERE a.path IN ({prefixes})"  # noqa: S608
-
-
-def lesson_by_url_path(url_path: str, *, below_path: str, depth: int):
-    """The lesson at ``url_path`` (of tree ``depth``, below the page at ``below_path``), or None; with
-    ``view_restricted`` (whether any view restriction applies to it) so that serving it needs no query
-    for that. Every lesson request runs this, from the home page or the catalogue: in SQL (a URL path
-    names one page: no ORDER BY, nothing to compile) it costs half the ORM query and one query less."""
-    restriction_table = PageViewRestriction._meta.db_table
-    sql = (
-        f"SELECT p.*, l.*, EXISTS(SELECT 1 FROM {restriction_table} r WHERE r.page_id IN"  # noqa: S608
-        f" ({_view_restriction_pages_sql('p.path', depth)})) AS view_restricted"
-        f" FROM {Page._meta.db_table} p INNER JOIN {LessonPage._meta.db_table} l ON l.page_ptr_id = p.id"
-        " WHERE p.url_path = %s AND p.path LIKE %s AND p.depth = %s"
-    )
-    return next(iter(LessonPage.objects.raw(sql, [url_path, below_path + "%", depth])), None)
-
-
-def route_below(page, request, path_components: list[str], *, lesson_levels: int):
-    """Route ``path_components`` below ``page`` by URL path instead of Wagtail's two queries per level:
-    a lesson ``lesson_levels`` levels down (course/module/lesson below a catalogue), the most requested
-    page, in one query; any other page by finding the deepest existing prefix in one query, then letting
-    that page route the rest (HomePage.route and CourseIndexPage.route)."""
-    if len(path_components) == lesson_levels:
-        lesson = lesson_by_url_path(
-            page.url_path + "/".join(path_components) + "/", below_path=page.path, depth=page.depth + lesson_levels
-        )
-        if lesson is not None:
-            return lesson.route(request, [])
-    prefixes = [page.url_path + "/".join(path_components[:count]) + "/" for count in range(1, len(path_components) + 1)]
-    found = {
-        below.url_path: below
-        for below in Page.objects.filter(url_path__in=prefixes, path__startswith=page.path, depth__gt=page.depth)
-    }
-    for count in range(len(prefixes), 0, -1):
-        below = found.get(prefixes[count - 1])
-        if below is not None:
-            return below.specific.route(request, path_components[count:])
-    raise Http404
-
-
-class ViewRestrictionsInOneQueryMixin:
-    """Wagtail's ``get_view_restrictions`` (the restrictions of this page and its ancestors) in one query
-    instead of two, or in none when the query that loaded the page already said there are none
-    (``view_restricted`` read with the lesson in ``lesson_by_url_path``): Wagtail serves every page
-    through it."""
-
-    view_restricted = None  # True/False when read with the page in the same request
-
-    def get_view_restrictions(self):
-        if self.view_restricted is not None and not self.view_restricted:
-            return PageViewRestriction.objects.none()
-        pages = RawSQL(_view_restriction_pages_sql("%s", self.depth), [self.path] * self.depth)  # noqa: S611
-        return PageViewRestriction.objects.filter(page_id__in=pages)
 
 
 class CourseCategory(models.Model):
@@ -160,10 +112,10 @@ class CourseIndexPage(Page):
     def route(self, request, path_components):
         if not path_components:
             return super().route(request, path_components)
-        return route_below(self, request, path_components, lesson_levels=3)
+        return route_from_catalogue(self, request, path_components)
 
     def get_context(self, request, *args, **kwargs):
-        from courses import selectors
+        from courses import selectors  # selectors read these models: imported once they are loaded
 
         context = super().get_context(request, *args, **kwargs)
         filters = selectors.CatalogueFilters.from_query(request.GET)
@@ -327,28 +279,28 @@ class CoursePage(ViewRestrictionsInOneQueryMixin, Page):
         if errors:
             raise ValidationError(errors)
 
-    def enrolment_window_state(self, today=None) -> str:
-        """``"open"``, ``"not_yet"`` or ``"closed"`` for today's date in Asia/Jakarta."""
+    def enrolment_window_state(self, today=None) -> EnrolmentWindow:
+        """Whether the course takes enrolments on ``today`` (by default today in the project's time zone, WIB)."""
         today = today or timezone.localdate()
         if self.enrolment_opens and today < self.enrolment_opens:
-            return "not_yet"
+            return EnrolmentWindow.NOT_YET
         if self.enrolment_closes and today > self.enrolment_closes:
-            return "closed"
-        return "open"
+            return EnrolmentWindow.CLOSED
+        return EnrolmentWindow.OPEN
 
     def get_admin_display_title(self):
         return self.draft_title or self.title
 
     def permissions_for_user(self, user):
-        from courses.permissions import CoursePermissionTester
+        from courses.permissions import CoursePermissionTester  # it imports these models: at call time
 
         return CoursePermissionTester(user, self)
 
     def get_context(self, request, *args, **kwargs):
-        from courses import views
+        from courses import selectors  # selectors read these models: imported once they are loaded
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(views.course_context(self, request))
+        context.update(selectors.course_page_context(course=self, user=request.user, preview=_is_preview(request)))
         return context
 
 
@@ -378,10 +330,10 @@ class ModulePage(ViewRestrictionsInOneQueryMixin, Page):
         verbose_name_plural = _("modules")
 
     def get_context(self, request, *args, **kwargs):
-        from courses import views
+        from courses import selectors  # selectors read these models: imported once they are loaded
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(views.module_context(self, request))
+        context.update(selectors.module_page_context(module=self, user=request.user, preview=_is_preview(request)))
         return context
 
 
@@ -474,16 +426,35 @@ class LessonPage(ViewRestrictionsInOneQueryMixin, Page):
         return block.value["video"] if block is not None else None
 
     def serve(self, request, *args, **kwargs):
-        from courses import views
+        """Enrolled learners get the lesson with tracking; trainers who may edit it an untracked view; a
+        learner whose module is still locked a 403 page; everyone else is sent to the course page. What
+        was decided reaches ``get_context`` as ``access``."""
+        from courses import selectors  # selectors read these models: imported once they are loaded
 
-        turned_away = views.lesson_gate(self, request)
-        if turned_away is not None:
-            return turned_away
-        return super().serve(request, *args, **kwargs)
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        access = selectors.lesson_access(user=request.user, lesson=self)
+        if access.course is None:
+            raise Http404
+        can_edit = False
+        if not access.allowed:
+            can_edit = self.permissions_for_user(request.user).can_edit()
+            if not can_edit and access.is_active:
+                context = self.get_context(request, *args, access=access, **kwargs)
+                return TemplateResponse(request, self.get_template(request, *args, **kwargs), context, status=403)
+            if not can_edit:
+                messages.info(request, gettext("Enrol in this course to open its lessons."))
+                return redirect(access.course.url)
+        return super().serve(request, *args, access=access, can_edit=can_edit, **kwargs)
 
-    def get_context(self, request, *args, **kwargs):
-        from courses import views
+    def get_context(self, request, *args, access=None, can_edit=False, **kwargs):
+        """``access`` comes from ``serve``; a preview (``serve_preview``) has none and is untracked."""
+        from courses import selectors  # selectors read these models: imported once they are loaded
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(views.lesson_context(self, request))
+        context.update(selectors.lesson_page_context(lesson=self, access=access, can_edit=can_edit))
         return context
+
+
+def _is_preview(request) -> bool:
+    return getattr(request, "is_preview", False)

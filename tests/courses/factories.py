@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.http import QueryDict
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page, Site
 from wagtailmedia.models import Media
@@ -11,6 +12,7 @@ from wagtailmedia.models import Media
 from courses.models import CourseIndexPage, CoursePage, Enrolment, EnrolmentStatus, LessonPage, ModulePage
 from lms.models import HomePage
 from people.roles import PENGAJAR, PESERTA
+from quizzes import services as quiz_services
 from tests.factories import ASNProfileFactory, UserFactory
 
 
@@ -122,3 +124,13 @@ def trainer(*courses):
 def enrol(user, course, *, status=EnrolmentStatus.ACTIVE) -> Enrolment:
     """An enrolment row straight in the database (tests of other behaviour than enrolling)."""
     return Enrolment.objects.create(user=user, course=course, course_title=course.title, status=status, source="self")
+
+
+def take(quiz, user, *, right: bool):
+    """One submitted attempt at a one-question true/false quiz (``tests.quizzes.factories.true_false``):
+    100 % or 0 %."""
+    attempt = quiz_services.attempt_start(quiz=quiz, user=user)
+    data = QueryDict(mutable=True)
+    data["q1"] = "1" if right else "0"
+    quiz_services.attempt_save(attempt_id=attempt.pk, user=user, seq=1, post=data, slot_numbers=[1])
+    return quiz_services.attempt_submit(attempt_id=attempt.pk, user=user)

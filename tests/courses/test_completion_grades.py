@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 from django.db.models import Sum
-from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,20 +17,12 @@ from quizzes import services as quiz_services
 from quizzes.models import QuizResult
 from reports import selectors as report_selectors
 from reports.scoping import Scope
-from tests.courses.factories import build_course, enrol, learner
+from tests.courses.factories import build_course, enrol, learner, take
 from tests.quizzes.factories import quiz_page, true_false
 
 pytestmark = pytest.mark.django_db
 
 EVERYONE = Scope(everything=True)
-
-
-def take(quiz, user, *, right: bool):
-    attempt = quiz_services.attempt_start(quiz=quiz, user=user)
-    data = QueryDict(mutable=True)
-    data["q1"] = "1" if right else "0"
-    quiz_services.attempt_save(attempt_id=attempt.pk, user=user, seq=1, post=data, slot_numbers=[1])
-    return quiz_services.attempt_submit(attempt_id=attempt.pk, user=user)
 
 
 def course_with_post_test(*, grading_method="highest", required=True, jp_value=4):

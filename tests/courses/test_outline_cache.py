@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page
 
-from courses import completion, services
+from courses import completion, outline_structure, services
 from courses.models import CoursePage, LessonPage
 from tests.courses.factories import build_course, enrol, learner
 
@@ -30,16 +30,16 @@ def fresh(page):
 def as_other_worker(change):
     """Run ``change`` while another worker's copies of every structure read so far survive it: the
     process memo and the shared cache are put back as they were before the change."""
-    memo_before = dict(completion._structure_memo)
+    memo_before = dict(outline_structure._structure_memo)
     shared_before = {key: cache.get(key) for key in memo_before}
     change()
-    completion._structure_memo.clear()
-    completion._structure_memo.update(memo_before)
+    outline_structure._structure_memo.clear()
+    outline_structure._structure_memo.update(memo_before)
     cache.set_many({key: value for key, value in shared_before.items() if value is not None})
 
 
 def as_fresh_worker():
-    completion._structure_memo.clear()
+    outline_structure._structure_memo.clear()
     cache.clear()
 
 
@@ -249,5 +249,5 @@ def test_the_learners_own_resume_position_and_video_share(client, course_and_lea
     else:
         progress = services.lesson_access(user=user, lesson=fresh(tree.lessons[1])).progress
         assert (progress.last_position_seconds, progress.video_fraction) == (42.5, 0.3)
-    progress = services.lesson_access(user=user, lesson=fresh(tree.lessons[1]), for_page=True).progress
+    progress = services.lesson_access(user=user, lesson=fresh(tree.lessons[1])).progress
     assert (progress.last_position_seconds, progress.video_fraction, progress.completed_at) == (42.5, 0.3, None)

@@ -5,13 +5,12 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.http import QueryDict
 
 from courses import completion, services
 from courses.models import CoursePage
 from quizzes import services as quiz_services
 from quizzes.models import QuizPage
-from tests.courses.factories import build_course, enrol, learner
+from tests.courses.factories import build_course, enrol, learner, take
 from tests.quizzes.factories import quiz_page, true_false
 
 pytestmark = pytest.mark.django_db
@@ -19,15 +18,6 @@ pytestmark = pytest.mark.django_db
 
 def text_of(response) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
-
-
-def take(quiz, user, *, right: bool):
-    """One submitted attempt at a one-question true/false quiz: 100 % or 0 %."""
-    attempt = quiz_services.attempt_start(quiz=quiz, user=user)
-    data = QueryDict(mutable=True)
-    data["q1"] = "1" if right else "0"
-    quiz_services.attempt_save(attempt_id=attempt.pk, user=user, seq=1, post=data, slot_numbers=[1])
-    return quiz_services.attempt_submit(attempt_id=attempt.pk, user=user)
 
 
 def course_with_tests(*, pretest_before_modules=True, modules=2, post_first=False, **fields):
