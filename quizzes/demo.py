@@ -8,8 +8,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.http import QueryDict
 
-from courses.models import CoursePage, ModulePage
-from quizzes import grading, services
+from courses.models import CoursePage, Enrolment, EnrolmentStatus, LessonPage, ModulePage
+from courses.services import lesson_access, lesson_mark_done
+from quizzes import completion, grading, services
 from quizzes.models import (
     Attempt,
     AttemptSlot,
@@ -19,6 +20,7 @@ from quizzes.models import (
     QuizPage,
     QuizQuestion,
     QuizRandomDraw,
+    QuizRole,
 )
 
 BANK = "Bank Soal Pelayanan Publik"
@@ -272,7 +274,7 @@ def seed(*, stdout=None) -> dict:
         course,
         "pre-test",
         title="Pre-test Pelayanan Publik Prima",
-        quiz_role="pretest",
+        quiz_role=QuizRole.PRETEST,
         required=False,
         attempts_allowed=1,
         questions=standard + measured,
@@ -297,7 +299,7 @@ def seed(*, stdout=None) -> dict:
         course,
         "post-test",
         title="Post-test Pelayanan Publik Prima",
-        quiz_role="posttest",
+        quiz_role=QuizRole.POSTTEST,
         paired_pretest=pretest,
         attempts_allowed=2,
         questions=standard + measured,
@@ -317,14 +319,10 @@ def seed(*, stdout=None) -> dict:
 
 
 def _seed_attempts(course, pretest, module_quiz, posttest, trainer) -> None:
-    from courses.models import Enrolment, LessonPage
-    from courses.services import lesson_access, lesson_mark_done
-    from quizzes import completion
-
     rng = random.Random(2026)  # the same demo every time
     learners = [
         enrolment.user
-        for enrolment in Enrolment.objects.filter(course=course, status="active")
+        for enrolment in Enrolment.objects.filter(course=course, status=EnrolmentStatus.ACTIVE)
         .exclude(user__username="peserta")
         .select_related("user")
         .order_by("user__username")[:14]

@@ -8,6 +8,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from enum import StrEnum
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -15,7 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from quizzes import completion, grading, responses
+from quizzes import authoring, completion, grading, responses
+from quizzes.formats import gift, moodle_xml
 from quizzes.models import (
     Attempt,
     AttemptSlot,
@@ -193,9 +195,23 @@ def attempt_start(*, quiz: QuizPage, user, now: datetime | None = None, seed: in
 MAX_SEQ = 2**31 - 1
 
 
+class SaveStatus(StrEnum):
+    """What became of a save; the value is what the page's script reads in the JSON answer."""
+
+    SAVED = "saved"
+    STALE = "stale"  # a replayed or out-of-order number: nothing saved, the server's answers are sent back
+    AHEAD = "ahead"  # a number past the next one: refused (a broken or tampered request)
+    CLOSED = "closed"  # the attempt was already submitted
+    TIME_UP = "time_up"  # the deadline passed: the attempt was submitted with what was saved
+
+    @property
+    def submitted(self) -> bool:
+        return self in (SaveStatus.CLOSED, SaveStatus.TIME_UP)
+
+
 @dataclass
 class SaveOutcome:
-    status: str  # "saved", "stale", "ahead", "closed", "time_up"
+    status: SaveStatus
     last_seq: int
     saved: list[int] = field(default_factory=list)
     attempt: Attempt | None = None
@@ -242,14 +258,14 @@ def attempt_save(
         if not claimed:
             attempt = Attempt.objects.select_for_update().get(pk=attempt_id, user=user)
             if attempt.state != AttemptState.IN_PROGRESS:
-                return SaveOutcome("closed", attempt.last_seq, attempt=attempt)
+                return SaveOutcome(SaveStatus.CLOSED, attempt.last_seq, attempt=attempt)
             if is_expired(attempt, now=now):
                 _submit_locked(attempt, now=now, auto=True)
-                return SaveOutcome("time_up", attempt.last_seq, attempt=attempt)
+                return SaveOutcome(SaveStatus.TIME_UP, attempt.last_seq, attempt=attempt)
             if seq > attempt.last_seq:
-                return SaveOutcome("ahead", attempt.last_seq, attempt=attempt)
+                return SaveOutcome(SaveStatus.AHEAD, attempt.last_seq, attempt=attempt)
             return SaveOutcome(
-                "stale", attempt.last_seq, attempt=attempt, answers=_saved_answers(attempt_id, slot_numbers)
+                SaveStatus.STALE, attempt.last_seq, attempt=attempt, answers=_saved_answers(attempt_id, slot_numbers)
             )
         slots = list(
             AttemptSlot.objects.filter(attempt_id=attempt_id, number__in=slot_numbers[:500]).select_related(
@@ -273,7 +289,7 @@ def attempt_save(
             Attempt.objects.filter(pk=attempt_id, furthest_page__lt=page, page_count__gt=page).update(
                 furthest_page=page
             )
-        return SaveOutcome("saved", seq, saved=[slot.number for slot in slots], attempt=Attempt(pk=attempt_id))
+        return SaveOutcome(SaveStatus.SAVED, seq, saved=[slot.number for slot in slots], attempt=Attempt(pk=attempt_id))
 
 
 # --- submit and grade ----------------------------------------------------------------------------
@@ -549,9 +565,6 @@ MAX_IMPORT_QUESTIONS = 2000
 def questions_import(*, filename: str, content: bytes, category, user=None) -> ImportReport:
     """Import a GIFT or Moodle XML file below ``category``. Each question is created whole or reported with
     its reason; one bad question never stops the others, and a crash leaves nothing half-written."""
-    from quizzes import authoring
-    from quizzes.formats import gift, moodle_xml
-
     report = ImportReport()
     head = content[:200].lstrip().lower()
     if filename.lower().endswith(".xml") or head.startswith((b"<?xml", b"<quiz")):

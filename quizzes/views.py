@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from quizzes import selectors, services
 from quizzes.models import Attempt, AttemptState, QuizOverride, QuizPage
+from quizzes.services import SaveStatus
 
 
 def js_strings() -> dict:
@@ -106,21 +107,21 @@ def attempt_save(request, attempt_id: int):
     except Attempt.DoesNotExist as exc:
         raise Http404 from exc
     attempt = outcome.attempt
-    if outcome.status == "ahead":
+    if outcome.status == SaveStatus.AHEAD:
         return _save_refused(request, attempt.pk, last_seq=outcome.last_seq)
     if _wants_json(request):
         body = {"status": outcome.status, "seq": outcome.last_seq, "saved": outcome.saved}
-        if outcome.status in ("closed", "time_up"):
+        if outcome.status.submitted:
             body["redirect"] = reverse("quiz_review", args=[attempt.pk])
             body["message"] = _("This attempt is closed; your saved answers were submitted.")
-        elif outcome.status == "stale":
+        elif outcome.status == SaveStatus.STALE:
             body["message"] = _("This page is out of date (answers were saved from another window). Reload the page.")
             body["answers"] = {str(number): fields for number, fields in outcome.answers.items()}
-        return JsonResponse(body, status=200 if outcome.status == "saved" else 409)
-    if outcome.status in ("closed", "time_up"):
+        return JsonResponse(body, status=200 if outcome.status == SaveStatus.SAVED else 409)
+    if outcome.status.submitted:
         messages.info(request, _("Time is up: your attempt was submitted with the answers you saved."))
         return redirect("quiz_review", attempt_id=attempt.pk)
-    if outcome.status == "stale":
+    if outcome.status == SaveStatus.STALE:
         messages.warning(request, _("This page was out of date, so it was not saved. Check your answers here."))
         return redirect(reverse("quiz_attempt", args=[attempt.pk]) + f"?halaman={goto if goto is not None else ''}")
     if "finish" in request.POST:
