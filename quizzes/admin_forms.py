@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from lms.scoping import scope_for
-from quizzes import authoring
-from quizzes.models import QuestionCategory, QuestionType, QuizPage
+from quizzes import authoring, qtypes
+from quizzes.models import QuestionCategory, QuizPage
 
 
 class QuestionCategoryForm(WagtailAdminModelForm):
@@ -66,7 +66,7 @@ class QuestionForm(WagtailAdminModelForm):
             for form in formset.forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
-        if qtype in (QuestionType.TRUEFALSE, QuestionType.ESSAY):
+        if not qtypes.get(qtype).has_options:
             if rows:
                 self.add_error(None, _("True/false and essay questions have no answer options; remove them."))
             return cleaned

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 from lms.redirects import safe_next_url
 from lms.scoping import scope_for
 from people.models import UnitKerja
-from quizzes import responses, selectors, services, statistics
+from quizzes import qtypes, responses, selectors, services, statistics
 from quizzes.formats import moodle_xml
 from quizzes.models import Attempt, AttemptSlot, AttemptState, Question, QuestionCategory, QuizPage
 
@@ -225,7 +225,7 @@ def grade_essay(request, slot_id: int):
     slot = get_object_or_404(
         AttemptSlot.objects.select_related("attempt__quiz", "attempt__user", "version"), pk=slot_id
     )
-    if slot.version.data["type"] != "essay" or slot.attempt.state == AttemptState.IN_PROGRESS:
+    if not qtypes.for_data(slot.version.data).needs_manual_grading or slot.attempt.state == AttemptState.IN_PROGRESS:
         raise Http404
     quiz = slot.attempt.quiz
     scope = scope_for(request.user)

@@ -10,7 +10,7 @@ from django.http import QueryDict
 
 from courses.models import CoursePage, Enrolment, EnrolmentStatus, LessonPage, ModulePage
 from courses.services import lesson_access, lesson_mark_done
-from quizzes import completion, grading, services
+from quizzes import completion, qtypes, services
 from quizzes.models import (
     Attempt,
     AttemptSlot,
@@ -198,39 +198,8 @@ def _quiz(parent, slug: str, *, questions=(), draws=(), **fields) -> tuple[QuizP
 
 def answer_fields(slot: AttemptSlot, *, right: bool, rng: random.Random) -> dict[str, list[str]]:
     """Form fields a learner would send for one question, answering it right or wrong (demo and bench)."""
-    data, layout, prefix = slot.version.data, slot.layout, f"q{slot.number}"
-    options = grading.option_by_id(data)
-    qtype = data["type"]
-    if qtype in ("single", "multiple"):
-        ids = layout["options"]
-        good = [i for i, pk in enumerate(ids) if grading.credit(options[pk]) > 0]
-        bad = [i for i, pk in enumerate(ids) if grading.credit(options[pk]) <= 0] or good
-        if qtype == "single":
-            return {prefix: [str(rng.choice(good if right else bad))]}
-        return {prefix: [str(i) for i in (good if right else good[:1] + bad[:1])]}
-    if qtype == "truefalse":
-        value = bool(data.get("correct_true")) == right
-        return {prefix: ["1" if value else "0"]}
-    if qtype in ("shortanswer", "numerical"):
-        best = max(data["options"], key=grading.credit)
-        return {prefix: [best["text"] if right else "tidak tahu"]}
-    if qtype == "matching":
-        answers = layout["answers"]
-        fields = {}
-        for index, prompt_id in enumerate(layout["prompts"]):
-            target = options[prompt_id]["match"] if right or index else answers[-1]
-            fields[f"{prefix}-{index}"] = [str(answers.index(target))]
-        return fields
-    if qtype == "ordering":
-        order = [option["id"] for option in data["options"]]
-        fields = {}
-        for index, item_id in enumerate(layout["items"]):
-            position = order.index(item_id) + 1
-            if not right and index < 2:
-                position = 2 - index
-            fields[f"{prefix}-{index}"] = [str(position)]
-        return fields
-    return {prefix: ["Di loket kami antrean panjang; kami menambah layanan daring dan jadwal yang jelas."]}
+    data = slot.version.data
+    return qtypes.for_data(data).demo_answer(data, slot.layout, f"q{slot.number}", right=right, rng=rng)
 
 
 def take(quiz: QuizPage, user, *, ability: float, rng: random.Random) -> Attempt:

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from quizzes import authoring, completion, grading, responses
+from quizzes import authoring, completion, grading, qtypes, responses
 from quizzes.formats import gift, moodle_xml
 from quizzes.models import (
     Attempt,
@@ -25,7 +25,6 @@ from quizzes.models import (
     GradingMethod,
     Navigation,
     Question,
-    QuestionType,
     QuizOverride,
     QuizPage,
     QuizResult,
@@ -297,7 +296,7 @@ def attempt_save(
 
 def _grade_slots(slots: list[AttemptSlot]) -> None:
     for slot in slots:
-        if slot.graded_by_id and slot.version.data["type"] == QuestionType.ESSAY:
+        if slot.graded_by_id and qtypes.for_data(slot.version.data).needs_manual_grading:
             continue  # a person's mark stays
         fraction = grading.grade(slot.version.data, slot.response)
         slot.mark = grading.mark_for(fraction, slot.max_mark)
@@ -453,7 +452,7 @@ def essay_grade(*, slot_id: int, mark: Decimal, comment: str, grader) -> Attempt
     attempt = Attempt.objects.select_for_update(of=("self",)).select_related("quiz").get(pk=slot.attempt_id)
     if attempt.state == AttemptState.IN_PROGRESS:
         raise QuizError(_("This attempt has not been submitted yet."))
-    if slot.version.data["type"] != QuestionType.ESSAY:
+    if not qtypes.for_data(slot.version.data).needs_manual_grading:
         raise QuizError(_("Only essay questions are graded by hand."))
     mark = Decimal(mark)
     if mark < 0 or mark > slot.max_mark:
@@ -512,7 +511,7 @@ def quiz_regrade(*, quiz: QuizPage, dry_run: bool) -> list[RegradeChange]:
         question = questions.get(slot.question_id)
         target = question.current_version if question is not None and question.current_version_id else slot.version
         before = (slot.version_id, slot.mark, slot.needs_grading)
-        if target.data["type"] == QuestionType.ESSAY and slot.graded_by_id:
+        if slot.graded_by_id and qtypes.for_data(target.data).needs_manual_grading:
             continue  # a person's mark stays
         slot.version = target
         fraction = grading.grade(target.data, slot.response)
