@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 from lms.redirects import safe_next_url
 from lms.scoping import scope_for
 from people.models import UnitKerja
-from quizzes import qtypes, responses, selectors, services, statistics
+from quizzes import importing, qtypes, responses, selectors, services, statistics
 from quizzes.formats import moodle_xml
 from quizzes.models import Attempt, AttemptSlot, AttemptState, Question, QuestionCategory, QuizPage
 
@@ -175,7 +175,7 @@ def quiz_statistics(request, quiz_id: int):
 def quiz_regrade(request, quiz_id: int):
     quiz = _quiz_for_trainer(request, quiz_id)
     if request.method == "POST":
-        changes = services.quiz_regrade(quiz=quiz, dry_run=False)
+        changes = services.quiz_regrade(quiz=quiz, dry_run=False, user=request.user)
         messages.success(request, _("Regraded: %(count)s attempt(s) changed.") % {"count": len(changes)})
         return redirect("quizzes_admin:results", quiz_id=quiz.pk)
     changes = services.quiz_regrade(quiz=quiz, dry_run=True)
@@ -302,7 +302,7 @@ def import_questions(request):
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        report = services.questions_import(
+        report = importing.questions_import(
             filename=upload.name, content=upload.read(), category=form.cleaned_data["category"], user=request.user
         )
     return _render(

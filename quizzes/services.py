@@ -15,9 +15,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.log_actions import log
 
-from quizzes import authoring, completion, grading, qtypes, responses
-from quizzes.formats import gift, moodle_xml
+from quizzes import completion, grading, qtypes, responses
 from quizzes.models import (
     Attempt,
     AttemptSlot,
@@ -447,7 +447,8 @@ def result_refresh(*, quiz: QuizPage, user_id: int) -> QuizResult:
 
 @transaction.atomic
 def essay_grade(*, slot_id: int, mark: Decimal, comment: str, grader) -> AttemptSlot:
-    """A trainer's mark for an essay; the attempt becomes final when nothing else waits."""
+    """A trainer's mark for an essay; the attempt becomes final when nothing else waits. Logged on the attempt
+    (``quizzes.attempt.grade``: who, which question, the mark before and after) in the same transaction."""
     slot = AttemptSlot.objects.select_related("version").get(pk=slot_id)
     attempt = Attempt.objects.select_for_update(of=("self",)).select_related("quiz").get(pk=slot.attempt_id)
     if attempt.state == AttemptState.IN_PROGRESS:
@@ -458,6 +459,7 @@ def essay_grade(*, slot_id: int, mark: Decimal, comment: str, grader) -> Attempt
     if mark < 0 or mark > slot.max_mark:
         raise QuizError(_("The mark must be between 0 and %(max)s.") % {"max": slot.max_mark})
     slots = list(attempt.slots.select_related("version").order_by("number"))
+    before = slot.mark
     for candidate in slots:
         if candidate.pk == slot.pk:
             candidate.mark = mark.quantize(grading.MARK_QUANTUM)
@@ -471,6 +473,17 @@ def essay_grade(*, slot_id: int, mark: Decimal, comment: str, grader) -> Attempt
     attempt.save(update_fields=["state", "raw_mark", "max_mark", "percent", "passed", "graded_at"])
     if attempt.quiz is not None:
         result_refresh(quiz=attempt.quiz, user_id=attempt.user_id)
+    log(
+        attempt,
+        "quizzes.attempt.grade",
+        user=grader,
+        data={
+            "question": slot.number,
+            "mark": str(slot.mark),
+            "previous_mark": None if before is None else str(before),
+            "learner": attempt.user_id,
+        },
+    )
     return slot
 
 
@@ -485,8 +498,11 @@ class RegradeChange:
 
 
 @transaction.atomic
-def quiz_regrade(*, quiz: QuizPage, dry_run: bool) -> list[RegradeChange]:
+def quiz_regrade(*, quiz: QuizPage, dry_run: bool, user=None) -> list[RegradeChange]:
     """Grade every submitted attempt again against each question's current version (after a fix).
+
+    Applied (not a dry run), it is logged on the quiz page (``quizzes.quiz.regrade``, by ``user``, with the
+    attempts it changed) in the same transaction, so it shows in the page's history.
 
     Dry run: compute and return what would change, write nothing. A bounded number of queries: the
     attempts, their slots, the current versions, the writes, then one result refresh per learner."""
@@ -545,64 +561,5 @@ def quiz_regrade(*, quiz: QuizPage, dry_run: bool) -> list[RegradeChange]:
         )
     for user_id in sorted({attempt.user_id for attempt in changed_attempts}):
         result_refresh(quiz=quiz, user_id=user_id)
+    log(quiz, "quizzes.quiz.regrade", user=user, data={"attempts": [change.attempt.pk for change in changes]})
     return changes
-
-
-# --- import --------------------------------------------------------------------------------------
-
-
-@dataclass
-class ImportReport:
-    created: list[tuple[int, Question, list[str]]] = field(default_factory=list)  # (index, question, warnings)
-    problems: list = field(default_factory=list)  # authoring.Problem
-    format_name: str = ""
-
-
-MAX_IMPORT_QUESTIONS = 2000
-
-
-def questions_import(*, filename: str, content: bytes, category, user=None) -> ImportReport:
-    """Import a GIFT or Moodle XML file below ``category``. Each question is created whole or reported with
-    its reason; one bad question never stops the others, and a crash leaves nothing half-written."""
-    report = ImportReport()
-    head = content[:200].lstrip().lower()
-    if filename.lower().endswith(".xml") or head.startswith((b"<?xml", b"<quiz")):
-        report.format_name = "Moodle XML"
-        drafts, problems = moodle_xml.parse(content)
-    else:
-        report.format_name = "GIFT"
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = content.decode("cp1252", errors="replace")
-        drafts, problems = gift.parse(text)
-    report.problems.extend(problems)
-    if len(drafts) > MAX_IMPORT_QUESTIONS:
-        report.problems.append(
-            authoring.Problem(
-                index=0,
-                name="",
-                reason=_("The file has more than %(max)s questions; split it.") % {"max": MAX_IMPORT_QUESTIONS},
-            )
-        )
-        return report
-    with transaction.atomic():
-        for index, draft in drafts:
-            reasons = authoring.draft_problems(draft)
-            if reasons:
-                report.problems.append(
-                    authoring.Problem(index=index, name=draft.name, reason=" ".join(reasons), line=draft.source_line)
-                )
-                continue
-            try:
-                with transaction.atomic():
-                    target = authoring.category_below(category, draft.category_path)
-                    question = authoring.save_draft(draft, category=target, user=user)
-            except (ValueError, ArithmeticError, IntegrityError) as exc:
-                report.problems.append(
-                    authoring.Problem(index=index, name=draft.name, reason=str(exc), line=draft.source_line)
-                )
-                continue
-            report.created.append((index, question, draft.warnings))
-    report.problems.sort(key=lambda problem: problem.index)
-    return report
