@@ -158,7 +158,9 @@ def test_comment_tags_become_tags():
 @pytest.mark.django_db
 def test_comment_tags_are_saved_on_the_question():
     root = CategoryFactory(name="Tag")
-    importing.questions_import(filename="t.gift", content=b"// [tag:etika] [tag:ASN]\n::Etika::Etika?{T}", category=root)
+    importing.questions_import(
+        filename="t.gift", content=b"// [tag:etika] [tag:ASN]\n::Etika::Etika?{T}", category=root
+    )
     assert sorted(Question.objects.get(name="Etika").tags.names()) == ["ASN", "etika"]
 
 
