@@ -247,17 +247,7 @@ def grade_essay(request, slot_id: int):
         else:
             messages.success(request, _("Mark saved."))
             return redirect(safe_next_url(request, request.POST.get("next")) or reverse("quizzes_admin:grading_queue"))
-    question = responses.present(
-        number=slot.number,
-        data=slot.version.data,
-        layout=slot.layout,
-        response=slot.response,
-        prefix=f"q{slot.number}",
-        reveal=FULL_REVEAL,
-        mark=slot.mark,
-        max_mark=slot.max_mark,
-        needs_grading=slot.needs_grading,
-    )
+    question = selectors.slot_review(slot, reveal=FULL_REVEAL)
     return _render(
         request,
         "quizzes/admin/grade_essay.html",

@@ -239,6 +239,7 @@ def seed(*, stdout=None) -> dict:
     measured = [
         questions[name] for name in ("Jam pelajaran per tahun", "Menit per JP", "Indeks kepuasan", "Waktu layanan")
     ]
+    same_test = {"questions": standard + measured, "questions_per_page": 5}  # pre- and post-test ask alike
     pretest, _ = _quiz(
         course,
         "pre-test",
@@ -246,8 +247,7 @@ def seed(*, stdout=None) -> dict:
         quiz_role=QuizRole.PRETEST,
         required=False,
         attempts_allowed=1,
-        questions=standard + measured,
-        questions_per_page=5,
+        **same_test,
         review_right_answers=False,
         review_feedback=False,
         intro="<p>Ukur pengetahuan awal Anda sebelum mulai belajar. Nilai tidak memengaruhi kelulusan.</p>",
@@ -271,8 +271,7 @@ def seed(*, stdout=None) -> dict:
         quiz_role=QuizRole.POSTTEST,
         paired_pretest=pretest,
         attempts_allowed=2,
-        questions=standard + measured,
-        questions_per_page=5,
+        **same_test,
         pass_mark=Decimal("70"),
         time_limit_minutes=30,
         intro="<p>Tes akhir kursus. Nilai minimum kelulusan 70.</p>",

@@ -134,22 +134,24 @@ def attempt_page(*, attempt: Attempt, page: int) -> dict:
     return {"questions": questions, "nav": nav, "page": page, "answered": sum(1 for item in nav if item.answered)}
 
 
+def slot_review(slot: AttemptSlot, *, reveal: responses.Reveal) -> dict:
+    """One answered question as a review shows it (learner review, staff attempt detail, essay grading)."""
+    return responses.present(
+        number=slot.number,
+        data=slot.version.data,
+        layout=slot.layout,
+        response=slot.response,
+        prefix=f"q{slot.number}",
+        reveal=reveal,
+        mark=slot.mark,
+        max_mark=slot.max_mark,
+        needs_grading=slot.needs_grading,
+        grader_comment=slot.grader_comment,
+    )
+
+
 def attempt_review(*, attempt: Attempt, reveal: responses.Reveal) -> list[dict]:
-    return [
-        responses.present(
-            number=slot.number,
-            data=slot.version.data,
-            layout=slot.layout,
-            response=slot.response,
-            prefix=f"q{slot.number}",
-            reveal=reveal,
-            mark=slot.mark,
-            max_mark=slot.max_mark,
-            needs_grading=slot.needs_grading,
-            grader_comment=slot.grader_comment,
-        )
-        for slot in attempt_slots(attempt)
-    ]
+    return [slot_review(slot, reveal=reveal) for slot in attempt_slots(attempt)]
 
 
 # --- trainers and supervisors --------------------------------------------------------------------

@@ -31,8 +31,10 @@ def js_strings() -> dict:
     }
 
 
-def _attempt_or_404(request, attempt_id: int) -> Attempt:
-    return get_object_or_404(Attempt.objects.select_related("quiz"), pk=attempt_id, user=request.user)
+def _attempt_now(request, attempt_id: int) -> Attempt:
+    """The learner's own attempt (another id: 404), submitted first if its time ran out."""
+    attempt = get_object_or_404(Attempt.objects.select_related("quiz"), pk=attempt_id, user=request.user)
+    return services.attempt_expire_if_due(attempt=attempt)
 
 
 def _wants_json(request) -> bool:
@@ -62,8 +64,7 @@ def attempt_start(request, quiz_id: int):
 @login_required
 @require_GET
 def attempt_view(request, attempt_id: int):
-    attempt = _attempt_or_404(request, attempt_id)
-    attempt = services.attempt_expire_if_due(attempt=attempt)
+    attempt = _attempt_now(request, attempt_id)
     if attempt.state != AttemptState.IN_PROGRESS:
         if attempt.auto_submitted:
             messages.info(request, _("Time is up: your attempt was submitted with the answers you saved."))
@@ -143,8 +144,7 @@ def _save_refused(request, attempt_id: int, *, last_seq: int | None):
 @login_required
 @require_GET
 def attempt_summary(request, attempt_id: int):
-    attempt = _attempt_or_404(request, attempt_id)
-    attempt = services.attempt_expire_if_due(attempt=attempt)
+    attempt = _attempt_now(request, attempt_id)
     if attempt.state != AttemptState.IN_PROGRESS:
         return redirect("quiz_review", attempt_id=attempt.pk)
     context = selectors.attempt_page(attempt=attempt, page=-1)
@@ -167,8 +167,7 @@ def attempt_submit(request, attempt_id: int):
 @login_required
 @require_GET
 def attempt_review(request, attempt_id: int):
-    attempt = _attempt_or_404(request, attempt_id)
-    attempt = services.attempt_expire_if_due(attempt=attempt)
+    attempt = _attempt_now(request, attempt_id)
     if attempt.state == AttemptState.IN_PROGRESS:
         return redirect("quiz_attempt", attempt_id=attempt.pk)
     override = QuizOverride.objects.filter(quiz_id=attempt.quiz_id, user=request.user).first()
