@@ -1,12 +1,14 @@
 """Wagtail admin forms of the question bank: tree placement of categories, complete questions only."""
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from quizzes import authoring
-from quizzes.models import QuestionCategory, QuestionType
+from lms.scoping import scope_for
+from quizzes import authoring, qtypes
+from quizzes.models import QuestionCategory, QuizPage
 
 
 class QuestionCategoryForm(WagtailAdminModelForm):
@@ -64,7 +66,7 @@ class QuestionForm(WagtailAdminModelForm):
             for form in formset.forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
-        if qtype in (QuestionType.TRUEFALSE, QuestionType.ESSAY):
+        if not qtypes.get(qtype).has_options:
             if rows:
                 self.add_error(None, _("True/false and essay questions have no answer options; remove them."))
             return cleaned
@@ -79,11 +81,6 @@ class QuizOverrideForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from django.contrib.auth import get_user_model
-
-        from lms.scoping import scope_for
-        from quizzes.models import QuizPage
-
         scope = scope_for(self.for_user) if self.for_user is not None else None
         if scope is None:
             return

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 from lms.redirects import safe_next_url
 from lms.scoping import scope_for
 from people.models import UnitKerja
-from quizzes import responses, selectors, services, statistics
+from quizzes import importing, qtypes, responses, selectors, services, statistics
 from quizzes.formats import moodle_xml
 from quizzes.models import Attempt, AttemptSlot, AttemptState, Question, QuestionCategory, QuizPage
 
@@ -175,7 +175,7 @@ def quiz_statistics(request, quiz_id: int):
 def quiz_regrade(request, quiz_id: int):
     quiz = _quiz_for_trainer(request, quiz_id)
     if request.method == "POST":
-        changes = services.quiz_regrade(quiz=quiz, dry_run=False)
+        changes = services.quiz_regrade(quiz=quiz, dry_run=False, user=request.user)
         messages.success(request, _("Regraded: %(count)s attempt(s) changed.") % {"count": len(changes)})
         return redirect("quizzes_admin:results", quiz_id=quiz.pk)
     changes = services.quiz_regrade(quiz=quiz, dry_run=True)
@@ -225,7 +225,7 @@ def grade_essay(request, slot_id: int):
     slot = get_object_or_404(
         AttemptSlot.objects.select_related("attempt__quiz", "attempt__user", "version"), pk=slot_id
     )
-    if slot.version.data["type"] != "essay" or slot.attempt.state == AttemptState.IN_PROGRESS:
+    if not qtypes.for_data(slot.version.data).needs_manual_grading or slot.attempt.state == AttemptState.IN_PROGRESS:
         raise Http404
     quiz = slot.attempt.quiz
     scope = scope_for(request.user)
@@ -247,17 +247,7 @@ def grade_essay(request, slot_id: int):
         else:
             messages.success(request, _("Mark saved."))
             return redirect(safe_next_url(request, request.POST.get("next")) or reverse("quizzes_admin:grading_queue"))
-    question = responses.present(
-        number=slot.number,
-        data=slot.version.data,
-        layout=slot.layout,
-        response=slot.response,
-        prefix=f"q{slot.number}",
-        reveal=FULL_REVEAL,
-        mark=slot.mark,
-        max_mark=slot.max_mark,
-        needs_grading=slot.needs_grading,
-    )
+    question = selectors.slot_review(slot, reveal=FULL_REVEAL)
     return _render(
         request,
         "quizzes/admin/grade_essay.html",
@@ -302,7 +292,7 @@ def import_questions(request):
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        report = services.questions_import(
+        report = importing.questions_import(
             filename=upload.name, content=upload.read(), category=form.cleaned_data["category"], user=request.user
         )
     return _render(

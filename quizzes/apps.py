@@ -33,6 +33,7 @@ class QuizzesConfig(AppConfig):
     }
 
     def ready(self):
+        # Imported here: these modules import models, which cannot load before the app registry is ready.
         from courses.completion import register_item_provider
         from quizzes.completion import QuizItemProvider
 

@@ -5,11 +5,14 @@ the learner's enrolment in the same transaction."""
 
 from collections.abc import Collection
 
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 
 from courses.completion import DONE, IN_PROGRESS, NOT_STARTED, ItemProvider
+from courses.models import CoursePage
+from courses.services import enrolment_refresh, lesson_access
 from quizzes.models import Attempt, AttemptState, QuizPage, QuizResult
 
 
@@ -70,8 +73,6 @@ class QuizItemProvider(ItemProvider):
 def course_id_for(quiz: QuizPage) -> int | None:
     """The id of the course page above a quiz (its parent, or its module's parent). One query, cached."""
     if not hasattr(quiz, "_course_id"):
-        from courses.models import CoursePage
-
         steps = QuizPage.steplen
         candidates = [quiz.path[: len(quiz.path) - steps], quiz.path[: len(quiz.path) - 2 * steps]]
         quiz._course_id = (
@@ -85,8 +86,6 @@ def course_id_for(quiz: QuizPage) -> int | None:
 def quiz_access(*, user, quiz: QuizPage):
     """The courses app's access rule for an item page: enrolled (active), item live, module not locked.
     Returns its ``LessonAccess`` (``.allowed``, ``.enrolment``, ``.item``); a fixed number of queries."""
-    from courses.services import lesson_access
-
     return lesson_access(user=user, lesson=quiz)
 
 
@@ -100,11 +99,6 @@ def grade_changed(*, user_id: int, course_id: int | None) -> None:
     """Tell the courses app that a quiz grade changed (course completion may change); same transaction."""
     if course_id is None:
         return
-    from django.contrib.auth import get_user_model
-
-    from courses.models import CoursePage
-    from courses.services import enrolment_refresh
-
     course = CoursePage.objects.filter(pk=course_id).first()
     if course is None:
         return

@@ -8,8 +8,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.http import QueryDict
 
-from courses.models import CoursePage, ModulePage
-from quizzes import grading, services
+from courses.models import CoursePage, Enrolment, EnrolmentStatus, LessonPage, ModulePage
+from courses.services import lesson_access, lesson_mark_done
+from quizzes import completion, qtypes, services
 from quizzes.models import (
     Attempt,
     AttemptSlot,
@@ -19,6 +20,7 @@ from quizzes.models import (
     QuizPage,
     QuizQuestion,
     QuizRandomDraw,
+    QuizRole,
 )
 
 BANK = "Bank Soal Pelayanan Publik"
@@ -196,39 +198,8 @@ def _quiz(parent, slug: str, *, questions=(), draws=(), **fields) -> tuple[QuizP
 
 def answer_fields(slot: AttemptSlot, *, right: bool, rng: random.Random) -> dict[str, list[str]]:
     """Form fields a learner would send for one question, answering it right or wrong (demo and bench)."""
-    data, layout, prefix = slot.version.data, slot.layout, f"q{slot.number}"
-    options = grading.option_by_id(data)
-    qtype = data["type"]
-    if qtype in ("single", "multiple"):
-        ids = layout["options"]
-        good = [i for i, pk in enumerate(ids) if grading.credit(options[pk]) > 0]
-        bad = [i for i, pk in enumerate(ids) if grading.credit(options[pk]) <= 0] or good
-        if qtype == "single":
-            return {prefix: [str(rng.choice(good if right else bad))]}
-        return {prefix: [str(i) for i in (good if right else good[:1] + bad[:1])]}
-    if qtype == "truefalse":
-        value = bool(data.get("correct_true")) == right
-        return {prefix: ["1" if value else "0"]}
-    if qtype in ("shortanswer", "numerical"):
-        best = max(data["options"], key=grading.credit)
-        return {prefix: [best["text"] if right else "tidak tahu"]}
-    if qtype == "matching":
-        answers = layout["answers"]
-        fields = {}
-        for index, prompt_id in enumerate(layout["prompts"]):
-            target = options[prompt_id]["match"] if right or index else answers[-1]
-            fields[f"{prefix}-{index}"] = [str(answers.index(target))]
-        return fields
-    if qtype == "ordering":
-        order = [option["id"] for option in data["options"]]
-        fields = {}
-        for index, item_id in enumerate(layout["items"]):
-            position = order.index(item_id) + 1
-            if not right and index < 2:
-                position = 2 - index
-            fields[f"{prefix}-{index}"] = [str(position)]
-        return fields
-    return {prefix: ["Di loket kami antrean panjang; kami menambah layanan daring dan jadwal yang jelas."]}
+    data = slot.version.data
+    return qtypes.for_data(data).demo_answer(data, slot.layout, f"q{slot.number}", right=right, rng=rng)
 
 
 def take(quiz: QuizPage, user, *, ability: float, rng: random.Random) -> Attempt:
@@ -268,15 +239,15 @@ def seed(*, stdout=None) -> dict:
     measured = [
         questions[name] for name in ("Jam pelajaran per tahun", "Menit per JP", "Indeks kepuasan", "Waktu layanan")
     ]
+    same_test = {"questions": standard + measured, "questions_per_page": 5}  # pre- and post-test ask alike
     pretest, _ = _quiz(
         course,
         "pre-test",
         title="Pre-test Pelayanan Publik Prima",
-        quiz_role="pretest",
+        quiz_role=QuizRole.PRETEST,
         required=False,
         attempts_allowed=1,
-        questions=standard + measured,
-        questions_per_page=5,
+        **same_test,
         review_right_answers=False,
         review_feedback=False,
         intro="<p>Ukur pengetahuan awal Anda sebelum mulai belajar. Nilai tidak memengaruhi kelulusan.</p>",
@@ -297,11 +268,10 @@ def seed(*, stdout=None) -> dict:
         course,
         "post-test",
         title="Post-test Pelayanan Publik Prima",
-        quiz_role="posttest",
+        quiz_role=QuizRole.POSTTEST,
         paired_pretest=pretest,
         attempts_allowed=2,
-        questions=standard + measured,
-        questions_per_page=5,
+        **same_test,
         pass_mark=Decimal("70"),
         time_limit_minutes=30,
         intro="<p>Tes akhir kursus. Nilai minimum kelulusan 70.</p>",
@@ -317,14 +287,10 @@ def seed(*, stdout=None) -> dict:
 
 
 def _seed_attempts(course, pretest, module_quiz, posttest, trainer) -> None:
-    from courses.models import Enrolment, LessonPage
-    from courses.services import lesson_access, lesson_mark_done
-    from quizzes import completion
-
     rng = random.Random(2026)  # the same demo every time
     learners = [
         enrolment.user
-        for enrolment in Enrolment.objects.filter(course=course, status="active")
+        for enrolment in Enrolment.objects.filter(course=course, status=EnrolmentStatus.ACTIVE)
         .exclude(user__username="peserta")
         .select_related("user")
         .order_by("user__username")[:14]

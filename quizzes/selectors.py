@@ -2,11 +2,16 @@
 and what the review options allow."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from courses.models import EnrolmentStatus
+from lms.scoping import scope_for
 from quizzes import completion, grading, responses, services
-from quizzes.models import Attempt, AttemptSlot, AttemptState, QuizOverride, QuizPage, QuizResult
+from quizzes.models import Attempt, AttemptSlot, AttemptState, QuizOverride, QuizPage, QuizResult, ReviewTiming
 
 
 def review_reveal(
@@ -19,7 +24,7 @@ def review_reveal(
     if quiz is None:  # the quiz page was deleted: the learner keeps their marks
         return responses.Reveal(marks=True)
     rules = services.rules_for(quiz=quiz, override=override)
-    timing_ok = quiz.review_timing == "immediately" or quiz.is_closed(now=now, close_at=rules.close_at)
+    timing_ok = quiz.review_timing == ReviewTiming.IMMEDIATELY or quiz.is_closed(now=now, close_at=rules.close_at)
     return responses.Reveal(
         marks=True,
         correctness=timing_ok and quiz.review_correctness,
@@ -53,8 +58,6 @@ class IntroState:
 
 def quiz_intro_context(*, quiz: QuizPage, user) -> dict:
     """The quiz page for a learner: the rules (their overrides applied), their attempts and grade."""
-    from django.utils.translation import gettext as _
-
     context = {"quiz": quiz, "now": timezone.now()}
     if not user.is_authenticated:
         context.update(
@@ -75,7 +78,7 @@ def quiz_intro_context(*, quiz: QuizPage, user) -> dict:
     if not access.allowed:
         reason = (
             _("Enrol in the course to take this quiz.")
-            if access.enrolment is None or access.enrolment.status != "active"
+            if access.enrolment is None or access.enrolment.status != EnrolmentStatus.ACTIVE
             else access.lock_message or _("Finish the previous module first.")
         )
     elif open_attempt is None:
@@ -131,22 +134,24 @@ def attempt_page(*, attempt: Attempt, page: int) -> dict:
     return {"questions": questions, "nav": nav, "page": page, "answered": sum(1 for item in nav if item.answered)}
 
 
+def slot_review(slot: AttemptSlot, *, reveal: responses.Reveal) -> dict:
+    """One answered question as a review shows it (learner review, staff attempt detail, essay grading)."""
+    return responses.present(
+        number=slot.number,
+        data=slot.version.data,
+        layout=slot.layout,
+        response=slot.response,
+        prefix=f"q{slot.number}",
+        reveal=reveal,
+        mark=slot.mark,
+        max_mark=slot.max_mark,
+        needs_grading=slot.needs_grading,
+        grader_comment=slot.grader_comment,
+    )
+
+
 def attempt_review(*, attempt: Attempt, reveal: responses.Reveal) -> list[dict]:
-    return [
-        responses.present(
-            number=slot.number,
-            data=slot.version.data,
-            layout=slot.layout,
-            response=slot.response,
-            prefix=f"q{slot.number}",
-            reveal=reveal,
-            mark=slot.mark,
-            max_mark=slot.max_mark,
-            needs_grading=slot.needs_grading,
-            grader_comment=slot.grader_comment,
-        )
-        for slot in attempt_slots(attempt)
-    ]
+    return [slot_review(slot, reveal=reveal) for slot in attempt_slots(attempt)]
 
 
 # --- trainers and supervisors --------------------------------------------------------------------
@@ -156,8 +161,6 @@ def results_scope(*, user, quiz: QuizPage):
     """Who may see results of this quiz, as a filter on learners: ``None`` = everyone (Admin BPSDM and the
     trainers of the quiz's course), a list of unit paths = those units' subtrees (supervisors), ``False`` =
     nobody. The rule is ``lms.scoping.Scope``'s, as on every staff screen."""
-    from lms.scoping import scope_for
-
     if not user.is_authenticated or not (user.is_superuser or user.has_perm("quizzes.view_quiz_results")):
         return False
     scope = scope_for(user)
@@ -167,8 +170,6 @@ def results_scope(*, user, quiz: QuizPage):
 
 
 def _unit_filter(paths):
-    from django.db.models import Q
-
     condition = Q(pk__in=[])
     for path in paths:
         condition |= Q(user__asn_profile__unit__path__startswith=path)
@@ -207,8 +208,6 @@ def grading_queue(*, user, quiz: QuizPage | None = None):
     if quiz is not None:
         slots = slots.filter(attempt__quiz=quiz)
     slots = slots.exclude(attempt__user=user)  # nobody grades their own essay
-    from lms.scoping import scope_for
-
     # Grading changes a course's data: the trainers of the quiz's course (and Admin BPSDM) only.
     return slots.filter(scope_for(user).pages(path_field="attempt__quiz__path"))
 
@@ -244,8 +243,6 @@ def prepost_gains(*, posttest: QuizPage, scope=None) -> GainReport | None:
     """Each learner with a grade on both the pre-test and the post-test, and the course's gains. Two queries.
 
     The pre-test counts its first graded attempt (the baseline); the post-test the learner's grade."""
-    from decimal import Decimal
-
     if posttest.paired_pretest_id is None:
         return None
     pre = QuizResult.objects.filter(quiz_id=posttest.paired_pretest_id, first_percent__isnull=False)

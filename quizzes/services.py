@@ -8,14 +8,16 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from enum import StrEnum
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.log_actions import log
 
-from quizzes import completion, grading, responses
+from quizzes import completion, grading, qtypes, responses
 from quizzes.models import (
     Attempt,
     AttemptSlot,
@@ -23,7 +25,6 @@ from quizzes.models import (
     GradingMethod,
     Navigation,
     Question,
-    QuestionType,
     QuizOverride,
     QuizPage,
     QuizResult,
@@ -193,9 +194,23 @@ def attempt_start(*, quiz: QuizPage, user, now: datetime | None = None, seed: in
 MAX_SEQ = 2**31 - 1
 
 
+class SaveStatus(StrEnum):
+    """What became of a save; the value is what the page's script reads in the JSON answer."""
+
+    SAVED = "saved"
+    STALE = "stale"  # a replayed or out-of-order number: nothing saved, the server's answers are sent back
+    AHEAD = "ahead"  # a number past the next one: refused (a broken or tampered request)
+    CLOSED = "closed"  # the attempt was already submitted
+    TIME_UP = "time_up"  # the deadline passed: the attempt was submitted with what was saved
+
+    @property
+    def submitted(self) -> bool:
+        return self in (SaveStatus.CLOSED, SaveStatus.TIME_UP)
+
+
 @dataclass
 class SaveOutcome:
-    status: str  # "saved", "stale", "ahead", "closed", "time_up"
+    status: SaveStatus
     last_seq: int
     saved: list[int] = field(default_factory=list)
     attempt: Attempt | None = None
@@ -242,14 +257,14 @@ def attempt_save(
         if not claimed:
             attempt = Attempt.objects.select_for_update().get(pk=attempt_id, user=user)
             if attempt.state != AttemptState.IN_PROGRESS:
-                return SaveOutcome("closed", attempt.last_seq, attempt=attempt)
+                return SaveOutcome(SaveStatus.CLOSED, attempt.last_seq, attempt=attempt)
             if is_expired(attempt, now=now):
                 _submit_locked(attempt, now=now, auto=True)
-                return SaveOutcome("time_up", attempt.last_seq, attempt=attempt)
+                return SaveOutcome(SaveStatus.TIME_UP, attempt.last_seq, attempt=attempt)
             if seq > attempt.last_seq:
-                return SaveOutcome("ahead", attempt.last_seq, attempt=attempt)
+                return SaveOutcome(SaveStatus.AHEAD, attempt.last_seq, attempt=attempt)
             return SaveOutcome(
-                "stale", attempt.last_seq, attempt=attempt, answers=_saved_answers(attempt_id, slot_numbers)
+                SaveStatus.STALE, attempt.last_seq, attempt=attempt, answers=_saved_answers(attempt_id, slot_numbers)
             )
         slots = list(
             AttemptSlot.objects.filter(attempt_id=attempt_id, number__in=slot_numbers[:500]).select_related(
@@ -273,7 +288,7 @@ def attempt_save(
             Attempt.objects.filter(pk=attempt_id, furthest_page__lt=page, page_count__gt=page).update(
                 furthest_page=page
             )
-        return SaveOutcome("saved", seq, saved=[slot.number for slot in slots], attempt=Attempt(pk=attempt_id))
+        return SaveOutcome(SaveStatus.SAVED, seq, saved=[slot.number for slot in slots], attempt=Attempt(pk=attempt_id))
 
 
 # --- submit and grade ----------------------------------------------------------------------------
@@ -281,7 +296,7 @@ def attempt_save(
 
 def _grade_slots(slots: list[AttemptSlot]) -> None:
     for slot in slots:
-        if slot.graded_by_id and slot.version.data["type"] == QuestionType.ESSAY:
+        if slot.graded_by_id and qtypes.for_data(slot.version.data).needs_manual_grading:
             continue  # a person's mark stays
         fraction = grading.grade(slot.version.data, slot.response)
         slot.mark = grading.mark_for(fraction, slot.max_mark)
@@ -432,17 +447,19 @@ def result_refresh(*, quiz: QuizPage, user_id: int) -> QuizResult:
 
 @transaction.atomic
 def essay_grade(*, slot_id: int, mark: Decimal, comment: str, grader) -> AttemptSlot:
-    """A trainer's mark for an essay; the attempt becomes final when nothing else waits."""
+    """A trainer's mark for an essay; the attempt becomes final when nothing else waits. Logged on the attempt
+    (``quizzes.attempt.grade``: who, which question, the mark before and after) in the same transaction."""
     slot = AttemptSlot.objects.select_related("version").get(pk=slot_id)
     attempt = Attempt.objects.select_for_update(of=("self",)).select_related("quiz").get(pk=slot.attempt_id)
     if attempt.state == AttemptState.IN_PROGRESS:
         raise QuizError(_("This attempt has not been submitted yet."))
-    if slot.version.data["type"] != QuestionType.ESSAY:
+    if not qtypes.for_data(slot.version.data).needs_manual_grading:
         raise QuizError(_("Only essay questions are graded by hand."))
     mark = Decimal(mark)
     if mark < 0 or mark > slot.max_mark:
         raise QuizError(_("The mark must be between 0 and %(max)s.") % {"max": slot.max_mark})
     slots = list(attempt.slots.select_related("version").order_by("number"))
+    before = slot.mark
     for candidate in slots:
         if candidate.pk == slot.pk:
             candidate.mark = mark.quantize(grading.MARK_QUANTUM)
@@ -456,6 +473,17 @@ def essay_grade(*, slot_id: int, mark: Decimal, comment: str, grader) -> Attempt
     attempt.save(update_fields=["state", "raw_mark", "max_mark", "percent", "passed", "graded_at"])
     if attempt.quiz is not None:
         result_refresh(quiz=attempt.quiz, user_id=attempt.user_id)
+    log(
+        attempt,
+        "quizzes.attempt.grade",
+        user=grader,
+        data={
+            "question": slot.number,
+            "mark": str(slot.mark),
+            "previous_mark": None if before is None else str(before),
+            "learner": attempt.user_id,
+        },
+    )
     return slot
 
 
@@ -470,8 +498,11 @@ class RegradeChange:
 
 
 @transaction.atomic
-def quiz_regrade(*, quiz: QuizPage, dry_run: bool) -> list[RegradeChange]:
+def quiz_regrade(*, quiz: QuizPage, dry_run: bool, user=None) -> list[RegradeChange]:
     """Grade every submitted attempt again against each question's current version (after a fix).
+
+    Applied (not a dry run), it is logged on the quiz page (``quizzes.quiz.regrade``, by ``user``, with the
+    attempts it changed) in the same transaction, so it shows in the page's history.
 
     Dry run: compute and return what would change, write nothing. A bounded number of queries: the
     attempts, their slots, the current versions, the writes, then one result refresh per learner."""
@@ -496,7 +527,7 @@ def quiz_regrade(*, quiz: QuizPage, dry_run: bool) -> list[RegradeChange]:
         question = questions.get(slot.question_id)
         target = question.current_version if question is not None and question.current_version_id else slot.version
         before = (slot.version_id, slot.mark, slot.needs_grading)
-        if target.data["type"] == QuestionType.ESSAY and slot.graded_by_id:
+        if slot.graded_by_id and qtypes.for_data(target.data).needs_manual_grading:
             continue  # a person's mark stays
         slot.version = target
         fraction = grading.grade(target.data, slot.response)
@@ -530,67 +561,5 @@ def quiz_regrade(*, quiz: QuizPage, dry_run: bool) -> list[RegradeChange]:
         )
     for user_id in sorted({attempt.user_id for attempt in changed_attempts}):
         result_refresh(quiz=quiz, user_id=user_id)
+    log(quiz, "quizzes.quiz.regrade", user=user, data={"attempts": [change.attempt.pk for change in changes]})
     return changes
-
-
-# --- import --------------------------------------------------------------------------------------
-
-
-@dataclass
-class ImportReport:
-    created: list[tuple[int, Question, list[str]]] = field(default_factory=list)  # (index, question, warnings)
-    problems: list = field(default_factory=list)  # authoring.Problem
-    format_name: str = ""
-
-
-MAX_IMPORT_QUESTIONS = 2000
-
-
-def questions_import(*, filename: str, content: bytes, category, user=None) -> ImportReport:
-    """Import a GIFT or Moodle XML file below ``category``. Each question is created whole or reported with
-    its reason; one bad question never stops the others, and a crash leaves nothing half-written."""
-    from quizzes import authoring
-    from quizzes.formats import gift, moodle_xml
-
-    report = ImportReport()
-    head = content[:200].lstrip().lower()
-    if filename.lower().endswith(".xml") or head.startswith((b"<?xml", b"<quiz")):
-        report.format_name = "Moodle XML"
-        drafts, problems = moodle_xml.parse(content)
-    else:
-        report.format_name = "GIFT"
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = content.decode("cp1252", errors="replace")
-        drafts, problems = gift.parse(text)
-    report.problems.extend(problems)
-    if len(drafts) > MAX_IMPORT_QUESTIONS:
-        report.problems.append(
-            authoring.Problem(
-                index=0,
-                name="",
-                reason=_("The file has more than %(max)s questions; split it.") % {"max": MAX_IMPORT_QUESTIONS},
-            )
-        )
-        return report
-    with transaction.atomic():
-        for index, draft in drafts:
-            reasons = authoring.draft_problems(draft)
-            if reasons:
-                report.problems.append(
-                    authoring.Problem(index=index, name=draft.name, reason=" ".join(reasons), line=draft.source_line)
-                )
-                continue
-            try:
-                with transaction.atomic():
-                    target = authoring.category_below(category, draft.category_path)
-                    question = authoring.save_draft(draft, category=target, user=user)
-            except (ValueError, ArithmeticError, IntegrityError) as exc:
-                report.problems.append(
-                    authoring.Problem(index=index, name=draft.name, reason=str(exc), line=draft.source_line)
-                )
-                continue
-            report.created.append((index, question, draft.warnings))
-    report.problems.sort(key=lambda problem: problem.index)
-    return report

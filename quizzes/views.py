@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from quizzes import selectors, services
 from quizzes.models import Attempt, AttemptState, QuizOverride, QuizPage
+from quizzes.services import SaveStatus
 
 
 def js_strings() -> dict:
@@ -30,8 +31,10 @@ def js_strings() -> dict:
     }
 
 
-def _attempt_or_404(request, attempt_id: int) -> Attempt:
-    return get_object_or_404(Attempt.objects.select_related("quiz"), pk=attempt_id, user=request.user)
+def _attempt_now(request, attempt_id: int) -> Attempt:
+    """The learner's own attempt (another id: 404), submitted first if its time ran out."""
+    attempt = get_object_or_404(Attempt.objects.select_related("quiz"), pk=attempt_id, user=request.user)
+    return services.attempt_expire_if_due(attempt=attempt)
 
 
 def _wants_json(request) -> bool:
@@ -61,8 +64,7 @@ def attempt_start(request, quiz_id: int):
 @login_required
 @require_GET
 def attempt_view(request, attempt_id: int):
-    attempt = _attempt_or_404(request, attempt_id)
-    attempt = services.attempt_expire_if_due(attempt=attempt)
+    attempt = _attempt_now(request, attempt_id)
     if attempt.state != AttemptState.IN_PROGRESS:
         if attempt.auto_submitted:
             messages.info(request, _("Time is up: your attempt was submitted with the answers you saved."))
@@ -106,21 +108,21 @@ def attempt_save(request, attempt_id: int):
     except Attempt.DoesNotExist as exc:
         raise Http404 from exc
     attempt = outcome.attempt
-    if outcome.status == "ahead":
+    if outcome.status == SaveStatus.AHEAD:
         return _save_refused(request, attempt.pk, last_seq=outcome.last_seq)
     if _wants_json(request):
         body = {"status": outcome.status, "seq": outcome.last_seq, "saved": outcome.saved}
-        if outcome.status in ("closed", "time_up"):
+        if outcome.status.submitted:
             body["redirect"] = reverse("quiz_review", args=[attempt.pk])
             body["message"] = _("This attempt is closed; your saved answers were submitted.")
-        elif outcome.status == "stale":
+        elif outcome.status == SaveStatus.STALE:
             body["message"] = _("This page is out of date (answers were saved from another window). Reload the page.")
             body["answers"] = {str(number): fields for number, fields in outcome.answers.items()}
-        return JsonResponse(body, status=200 if outcome.status == "saved" else 409)
-    if outcome.status in ("closed", "time_up"):
+        return JsonResponse(body, status=200 if outcome.status == SaveStatus.SAVED else 409)
+    if outcome.status.submitted:
         messages.info(request, _("Time is up: your attempt was submitted with the answers you saved."))
         return redirect("quiz_review", attempt_id=attempt.pk)
-    if outcome.status == "stale":
+    if outcome.status == SaveStatus.STALE:
         messages.warning(request, _("This page was out of date, so it was not saved. Check your answers here."))
         return redirect(reverse("quiz_attempt", args=[attempt.pk]) + f"?halaman={goto if goto is not None else ''}")
     if "finish" in request.POST:
@@ -142,8 +144,7 @@ def _save_refused(request, attempt_id: int, *, last_seq: int | None):
 @login_required
 @require_GET
 def attempt_summary(request, attempt_id: int):
-    attempt = _attempt_or_404(request, attempt_id)
-    attempt = services.attempt_expire_if_due(attempt=attempt)
+    attempt = _attempt_now(request, attempt_id)
     if attempt.state != AttemptState.IN_PROGRESS:
         return redirect("quiz_review", attempt_id=attempt.pk)
     context = selectors.attempt_page(attempt=attempt, page=-1)
@@ -166,8 +167,7 @@ def attempt_submit(request, attempt_id: int):
 @login_required
 @require_GET
 def attempt_review(request, attempt_id: int):
-    attempt = _attempt_or_404(request, attempt_id)
-    attempt = services.attempt_expire_if_due(attempt=attempt)
+    attempt = _attempt_now(request, attempt_id)
     if attempt.state == AttemptState.IN_PROGRESS:
         return redirect("quiz_attempt", attempt_id=attempt.pk)
     override = QuizOverride.objects.filter(quiz_id=attempt.quiz_id, user=request.user).first()

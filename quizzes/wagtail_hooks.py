@@ -5,12 +5,14 @@ import django_filters
 from django.db.models import Q
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from taggit.models import Tag
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.widgets import Button
+from wagtail.log_actions import LogFormatter
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -194,6 +196,33 @@ def _register_menu_item(order, label, url_name, icon, name, permission):
 
 for _order, _item in enumerate(MENU_ITEMS, start=260):
     _register_menu_item(_order, *_item)
+
+
+@hooks.register("register_log_actions")
+def register_quiz_log_actions(actions):
+    """Staff changes to learners' records (``quizzes.services``), in the object's history and the site log.
+    Saving and submitting are the learner's own and not logged."""
+
+    @actions.register_action("quizzes.attempt.grade")
+    class GradeEssay(LogFormatter):
+        label = _("Grade an essay")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            return _("Question %(question)s graded: %(mark)s marks") % {
+                "question": data.get("question", "?"),
+                "mark": data.get("mark", "?"),
+            }
+
+    @actions.register_action("quizzes.quiz.regrade")
+    class RegradeQuiz(LogFormatter):
+        label = _("Regrade the quiz")
+
+        def format_message(self, log_entry):
+            count = len((log_entry.data or {}).get("attempts", []))
+            return ngettext("Regraded: %(count)s attempt changed", "Regraded: %(count)s attempts changed", count) % {
+                "count": count
+            }
 
 
 @hooks.register("register_page_header_buttons")

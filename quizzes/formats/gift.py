@@ -8,44 +8,25 @@ T/TRUE/F/FALSE, else short answer); ``%weight%``, ``#feedback``, ``####general f
 ``value:tolerance``, ``min..max`` and ``~#feedback for any other answer``; the escapes ``\\~ \\= \\# \\{ \\}
 \\: \\\\ \\n``; the markers ``[html]``, ``[moodle]``, ``[plain]``, ``[markdown]`` on the question text, every
 answer, matching item and feedback (see quizzes.formats.text). Descriptions and cloze are reported, never
-guessed, and so is anything Moodle would import as garbage (an unescaped brace, an empty answer)."""
+guessed, and so is anything Moodle would import as garbage (an unescaped brace, an empty answer).
+
+This module splits the file and reads what every question shares (name, text, general feedback, tags);
+each type's answer block is read by its class in quizzes.qtypes, with the tokens of formats.gift_tokens."""
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from quizzes import grading
-from quizzes.authoring import OptionDraft, Problem, QuestionDraft
-from quizzes.formats.text import default_name, to_html, to_plain
+from quizzes import qtypes
+from quizzes.drafts import Problem, QuestionDraft
+from quizzes.formats.gift_tokens import plain as _plain
+from quizzes.formats.gift_tokens import protect as _protect
+from quizzes.formats.gift_tokens import restore as _restore
+from quizzes.formats.gift_tokens import with_format as _with_format
+from quizzes.formats.text import default_name, to_html
 
-HUNDRED = Decimal("100")
-# Escaped characters are swapped for private-use code points while parsing, then swapped back.
-_ESCAPES = {
-    "\\\\": "\ue000",
-    "\\~": "\ue001",
-    "\\=": "\ue002",
-    "\\#": "\ue003",
-    "\\{": "\ue004",
-    "\\}": "\ue005",
-    "\\:": "\ue006",
-    "\\n": "\ue007",
-}
-_RESTORE = {
-    "\ue000": "\\",
-    "\ue001": "~",
-    "\ue002": "=",
-    "\ue003": "#",
-    "\ue004": "{",
-    "\ue005": "}",
-    "\ue006": ":",
-    "\ue007": "\n",
-}
-_WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
-_FORMAT = re.compile(r"^\[(html|moodle|plain|markdown)\]", re.IGNORECASE)
 _TAGS = re.compile(r"\[tag:((?:\\\]|[^\]<>`\x00-\x1f])+)\]")
-_TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 
 
 @dataclass
@@ -55,18 +36,6 @@ class Block:
     text: str
     comments: str
     line: int
-
-
-def _protect(text: str) -> str:
-    for sequence, placeholder in _ESCAPES.items():
-        text = text.replace(sequence, placeholder)
-    return text
-
-
-def _restore(text: str) -> str:
-    for placeholder, char in _RESTORE.items():
-        text = text.replace(placeholder, char)
-    return text
 
 
 def split_blocks(content: str) -> list[Block]:
@@ -95,119 +64,6 @@ def split_blocks(content: str) -> list[Block]:
             lines.append(line)
     close()
     return blocks
-
-
-def _with_format(raw: str, default: str) -> tuple[str, str]:
-    """(text, format) of a piece that may start with a [format] marker; escapes restored."""
-    raw = raw.strip()
-    marker = _FORMAT.match(raw)
-    if marker:
-        return _restore(raw[marker.end() :]).strip(), marker.group(1).lower()
-    return _restore(raw).strip(), default
-
-
-def _plain(raw: str, default: str) -> str:
-    text, text_format = _with_format(raw, default)
-    return to_plain(text, text_format)
-
-
-def _weight(answer: str) -> tuple[Decimal | None, str]:
-    match = _WEIGHT.match(answer)
-    if not match:
-        return None, answer
-    return Decimal(match.group(1)), answer[match.end() :]
-
-
-def _split_answers(body: str, marker: str) -> list[str]:
-    pieces = body.split(marker)
-    if pieces and not pieces[0].strip():
-        pieces = pieces[1:]
-    return pieces
-
-
-def _number(text: str) -> Decimal:
-    value = grading.parse_number(text)
-    if value is None:
-        raise ValueError(text)
-    return value
-
-
-def _plain_number(value: Decimal) -> str:
-    return format(value.normalize(), "f")
-
-
-def _numerical(body: str, fmt: str) -> list[OptionDraft]:
-    body = body[1:]  # the leading "#"
-    wrong = ""
-    if "~" in body:
-        body, wrong = body[: body.index("~")], body[body.index("~") + 1 :]
-    options = []
-    for raw in _split_answers(body, "="):
-        weight, rest = _weight(raw.strip())
-        value_part, _sep, feedback = rest.partition("#")
-        value_text = _restore(value_part).strip()
-        try:
-            if value_text == "*":
-                value, tolerance = None, Decimal("0")
-            elif value_text.find("..") > 0:
-                low, high = (_number(part) for part in value_text.split("..", 1))
-                value, tolerance = (low + high) / 2, abs(high - low) / 2
-            elif value_text.find(":") > 0:
-                value_part, tolerance_part = value_text.split(":", 1)
-                value, tolerance = _number(value_part), abs(_number(tolerance_part))
-            else:
-                value, tolerance = _number(value_text), Decimal("0")
-        except (ValueError, InvalidOperation) as exc:
-            raise ValueError(
-                _("'%(value)s' is not a number (write value, value:tolerance or min..max).") % {"value": value_text}
-            ) from exc
-        options.append(
-            OptionDraft(
-                text="*" if value is None else _plain_number(value),
-                credit=HUNDRED if weight is None else weight,
-                feedback=_plain(feedback, fmt),
-                tolerance=tolerance,
-            )
-        )
-    if not options:
-        raise ValueError(_("A numerical question needs at least one answer."))
-    if wrong:
-        _unused, _sep, feedback = wrong.partition("#")
-        options.append(OptionDraft(text="*", credit=Decimal("0"), feedback=_plain(feedback, fmt)))
-    return options
-
-
-def _choice_options(body: str, fmt: str) -> list[OptionDraft]:
-    options = []
-    pieces = body.replace("=", "~=").split("~")
-    if pieces[0].strip():
-        raise ValueError(
-            _("The answers must start with = or ~ (text before the first answer: '%(text)s').")
-            % {"text": _restore(pieces[0]).strip()[:40]}
-        )
-    for raw in pieces[1:]:
-        raw = raw.strip()
-        if raw.startswith("="):
-            weight, rest = _weight(raw[1:].strip())
-            weight = HUNDRED if weight is None else weight
-        else:
-            weight, rest = _weight(raw)
-            weight = Decimal("0") if weight is None else weight
-        answer, _sep, feedback = rest.partition("#")
-        options.append(OptionDraft(text=_plain(answer, fmt), credit=weight, feedback=_plain(feedback, fmt)))
-    return options
-
-
-def _empty_answer_check(options: list[OptionDraft]) -> None:
-    for number, option in enumerate(options, start=1):
-        if not option.text.strip():
-            raise ValueError(
-                _(
-                    "Answer %(number)s is empty. A '#' starts the feedback and '=' or '~' a new answer: "
-                    "write \\#, \\= or \\~ for the character itself."
-                )
-                % {"number": number}
-            )
 
 
 def _answer_block(text: str) -> tuple[int, int]:
@@ -258,42 +114,9 @@ def parse_question(block: str, *, category_path: list[str], comments: str = "") 
         tags=_tags(comments),
     )
 
-    if body == "":
-        draft.qtype = "essay"
-    elif body.startswith("#"):
-        draft.qtype = "numerical"
-        draft.options = _numerical(body, fmt)
-    elif "~" in body:
-        draft.qtype = "single" if "=" in body else "multiple"
-        draft.options = _choice_options(body, fmt)
-        _empty_answer_check(draft.options)
-    elif "=" in body and "->" in body:
-        draft.qtype = "matching"
-        for raw in _split_answers(body, "="):
-            if "->" not in raw:
-                raise ValueError(_("A matching pair has no '->': '%(text)s'.") % {"text": _restore(raw).strip()[:40]})
-            prompt, _arrow, answer = raw.partition("->")
-            draft.options.append(OptionDraft(text=_plain(prompt, fmt), match=_restore(answer).strip()))
-    elif body.partition("#")[0].strip().upper() in _TRUE_FALSE:
-        draft.qtype = "truefalse"
-        head, *feedbacks = body.split("#", 2)
-        draft.correct_true = _TRUE_FALSE[head.strip().upper()]
-        wrong = _plain(feedbacks[0], fmt) if feedbacks else ""
-        right = _plain(feedbacks[1], fmt) if len(feedbacks) > 1 else ""
-        draft.true_feedback, draft.false_feedback = (right, wrong) if draft.correct_true else (wrong, right)
-    else:
-        draft.qtype = "shortanswer"
-        for raw in _split_answers(body, "="):
-            weight, rest = _weight(raw.strip())
-            answer, _sep, feedback = rest.partition("#")
-            draft.options.append(
-                OptionDraft(
-                    text=_with_format(answer, fmt)[0],
-                    credit=HUNDRED if weight is None else weight,
-                    feedback=_plain(feedback, fmt),
-                )
-            )
-        _empty_answer_check(draft.options)
+    qtype = next(qtype for qtype in qtypes.gift_order() if qtype.gift_claims(body))  # short answer claims all
+    draft.qtype = qtype.value
+    qtype.gift_parse(draft, body, fmt)
     if fmt == "markdown":
         draft.warnings.append(_("Markdown was converted to formatted text (bold, italic, code, links, lists)."))
     return draft

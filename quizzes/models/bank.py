@@ -19,6 +19,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable
 
 from lms.tree import NamedTreeNode
+from quizzes import qtypes
 
 QUESTION_TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link", "image", "superscript", "subscript", "code"]
 
@@ -32,17 +33,6 @@ class QuestionType(models.TextChoices):
     MATCHING = "matching", _("Matching")
     ORDERING = "ordering", _("Ordering")
     ESSAY = "essay", _("Essay")
-
-
-# Types whose rows in QuestionOption mean something, and what a row is for each.
-OPTION_TYPES = {
-    QuestionType.SINGLE,
-    QuestionType.MULTIPLE,
-    QuestionType.SHORTANSWER,
-    QuestionType.NUMERICAL,
-    QuestionType.MATCHING,
-    QuestionType.ORDERING,
-}
 
 
 class QuestionCategory(NamedTreeNode):
@@ -183,7 +173,7 @@ class Question(ClusterableModel):
                 }
                 for option in options
             ]
-            if self.qtype in OPTION_TYPES
+            if qtypes.get(self.qtype).has_options  # the type says whether its option rows mean something
             else [],
         }
 

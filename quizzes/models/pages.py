@@ -199,13 +199,29 @@ class QuizPage(Page):
         close_at = close_at or self.close_at
         return bool(close_at and now >= close_at)
 
-    def get_context(self, request, *args, **kwargs):
+    # The learner's part of the page (rules with overrides, attempts, grade) is read by
+    # ``quizzes.selectors.quiz_intro_context`` and handed to ``get_context``, which stays a pure read.
+    # selectors and services are imported inside the two methods below, not at the top: both import these
+    # models (quizzes.models), so a module-level import would be a cycle.
+
+    def serve(self, request, *args, **kwargs):
+        """Close the learner's attempt whose time ran out ("on the next request": a write, so here and not in
+        ``get_context``), then render with the learner's intro passed in explicitly."""
         from quizzes import selectors, services
 
         if request.user.is_authenticated:
-            services.expired_attempts_close(quiz=self, user=request.user)  # "on the next request"
+            services.expired_attempts_close(quiz=self, user=request.user)
+        intro = selectors.quiz_intro_context(quiz=self, user=request.user)
+        return super().serve(request, *args, intro=intro, **kwargs)
+
+    def get_preview_context(self, request, mode_name):
+        from quizzes import selectors
+
+        return self.get_context(request, intro=selectors.quiz_intro_context(quiz=self, user=request.user))
+
+    def get_context(self, request, *args, intro: dict | None = None, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.quiz_intro_context(quiz=self, user=request.user))
+        context.update(intro or {"quiz": self})
         return context
 
 

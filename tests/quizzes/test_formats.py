@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from quizzes import grading, services
+from quizzes import grading, importing
 from quizzes.formats import gift, moodle_xml
 from quizzes.models import Question, QuestionCategory
 from tests.quizzes.factories import ALL_TYPES, CategoryFactory
@@ -199,7 +199,7 @@ def test_broken_or_hostile_xml_is_reported_not_crashed(content):
 @pytest.mark.django_db
 def test_import_creates_questions_and_lists_what_was_not_imported():
     root = CategoryFactory(name="Impor")
-    report = services.questions_import(filename="bank.gift", content=GIFT_FILE.encode(), category=root)
+    report = importing.questions_import(filename="bank.gift", content=GIFT_FILE.encode(), category=root)
     assert report.format_name == "GIFT"
     assert len(report.created) == 9
     assert [p.name for p in report.problems] == ["Deskripsi saja", "Cloze", "Angka rusak"]
@@ -213,7 +213,7 @@ def test_import_creates_questions_and_lists_what_was_not_imported():
 @pytest.mark.django_db
 def test_xml_import_rejects_incomplete_questions_per_question():
     root = CategoryFactory(name="Impor XML")
-    report = services.questions_import(filename="soal.xml", content=MOODLE_XML.encode(), category=root)
+    report = importing.questions_import(filename="soal.xml", content=MOODLE_XML.encode(), category=root)
     assert report.format_name == "Moodle XML"
     assert len(report.created) == 7
     assert [(p.index, p.name) for p in report.problems] == [(8, "Rumus"), (9, "Tanpa kunci")]
@@ -227,7 +227,7 @@ def test_export_then_import_round_trips_every_type():
     originals = [factory(category=root) for factory in ALL_TYPES]
     xml = moodle_xml.export([(["Asal"], Question.objects.filter(category=root).prefetch_related("options", "tags"))])
     target = CategoryFactory(name="Tujuan")
-    report = services.questions_import(filename="export.xml", content=xml, category=target)
+    report = importing.questions_import(filename="export.xml", content=xml, category=target)
     assert report.problems == []
     assert len(report.created) == len(originals)
     copies = {q.name: q for q in Question.objects.filter(category__path__startswith=target.path)}

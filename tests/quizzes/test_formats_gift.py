@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from quizzes import grading, services
+from quizzes import grading, importing
 from quizzes.formats import gift
 from quizzes.models import Question, QuestionCategory
 from tests.quizzes.factories import CategoryFactory
@@ -158,7 +158,9 @@ def test_comment_tags_become_tags():
 @pytest.mark.django_db
 def test_comment_tags_are_saved_on_the_question():
     root = CategoryFactory(name="Tag")
-    services.questions_import(filename="t.gift", content=b"// [tag:etika] [tag:ASN]\n::Etika::Etika?{T}", category=root)
+    importing.questions_import(
+        filename="t.gift", content=b"// [tag:etika] [tag:ASN]\n::Etika::Etika?{T}", category=root
+    )
     assert sorted(Question.objects.get(name="Etika").tags.names()) == ["ASN", "etika"]
 
 
@@ -237,7 +239,7 @@ MULTILINE = (
 @pytest.mark.django_db
 def test_multiline_questions_line_endings_and_bom_give_the_same_questions(encoded):
     root = CategoryFactory(name="Baris")
-    report = services.questions_import(filename="etika.txt", content=encoded, category=root)
+    report = importing.questions_import(filename="etika.txt", content=encoded, category=root)
     assert report.problems == []
     choice = Question.objects.get(name="Nilai dasar")
     assert choice.text == "<p>Manakah nilai dasar ASN<br>menurut UU 20/2023?</p>"
@@ -287,7 +289,7 @@ BROKEN = """// Soal campuran: yang rusak dilaporkan, yang baik tetap diimpor
 def test_broken_questions_are_listed_with_line_and_reason_in_indonesian_and_the_rest_imports():
     root = CategoryFactory(name="Campuran")
     with translation.override("id"):
-        report = services.questions_import(filename="campuran.gift", content=BROKEN.encode(), category=root)
+        report = importing.questions_import(filename="campuran.gift", content=BROKEN.encode(), category=root)
     assert sorted(question.name for _index, question, _warnings in report.created) == ["Baik dua", "Baik satu"]
     found = {problem.name: (problem.index, problem.line, problem.reason) for problem in report.problems}
     assert set(found) == {"Kurung tak ditutup", "Warna", "Template", "Angka", "Deskripsi", "Cloze", "Pasangan"}

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from quizzes import services
+from quizzes import importing
 from quizzes.formats import gift, moodle_xml
 from quizzes.models import Question, QuestionCategory
 from tests.quizzes.factories import CategoryFactory, make_question, matching, short_answer, single_choice
@@ -24,7 +24,7 @@ def export_import(questions, *, path=("Asal",), description=""):
         [(list(path), Question.objects.filter(pk__in=pks).prefetch_related("options", "tags"), description)]
     )
     target = CategoryFactory(name="Tujuan")
-    report = services.questions_import(filename="export.xml", content=xml, category=target)
+    report = importing.questions_import(filename="export.xml", content=xml, category=target)
     assert report.problems == []
     return xml, target, [question for _index, question, _warnings in report.created]
 
@@ -208,7 +208,7 @@ NESTED = """<?xml version="1.0" encoding="UTF-8"?>
 @pytest.mark.django_db
 def test_category_info_becomes_the_category_description():
     root = CategoryFactory(name="Impor")
-    report = services.questions_import(filename="nested.xml", content=NESTED.encode(), category=root)
+    report = importing.questions_import(filename="nested.xml", content=NESTED.encode(), category=root)
     assert report.problems == []
     iota = QuestionCategory.objects.get(name="Iota")
     kappa = QuestionCategory.objects.get(name="Kappa")
@@ -266,7 +266,7 @@ right answer
 @pytest.mark.django_db
 def test_the_old_image_element_is_reported_and_the_question_imported():
     root = CategoryFactory(name="Gambar")
-    report = services.questions_import(filename="old.xml", content=OLD_IMAGE.encode(), category=root)
+    report = importing.questions_import(filename="old.xml", content=OLD_IMAGE.encode(), category=root)
     assert report.problems == []
     [(_index, question, warnings)] = report.created
     assert any("moodle.png" in warning for warning in warnings)

@@ -14,7 +14,7 @@ from django.utils.html import escape
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from quizzes import services
+from quizzes import importing
 from quizzes.formats import moodle_xml
 from quizzes.formats.text import clean_html
 from quizzes.models import Question
@@ -208,7 +208,7 @@ def test_export_then_import_gives_back_the_same_questions(specs, path):
         [(path, Question.objects.filter(pk__in=[q.pk for q in originals]).prefetch_related("options", "tags"))]
     )
     target = CategoryFactory(name="Tujuan")
-    report = services.questions_import(filename="bank.xml", content=xml, category=target)
+    report = importing.questions_import(filename="bank.xml", content=xml, category=target)
     assert report.problems == []
     copies = list(Question.objects.filter(pk__in=[question.pk for _index, question, _warnings in report.created]))
     originals = list(Question.objects.filter(pk__in=[question.pk for question in originals]))
@@ -228,7 +228,7 @@ def test_carriage_returns_and_cdata_terminators_survive_the_file():
         response_template="Jawab:\r\n",
     )
     xml = moodle_xml.export([(["CR"], Question.objects.filter(pk=original.pk).prefetch_related("options", "tags"))])
-    report = services.questions_import(filename="cr.xml", content=xml, category=CategoryFactory(name="Tujuan CR"))
+    report = importing.questions_import(filename="cr.xml", content=xml, category=CategoryFactory(name="Tujuan CR"))
     [(_index, copy, _warnings)] = report.created
     assert copy.name == "Esai ]]> akhir"
     assert copy.grader_info == "Baris satu\r\nBaris dua\rtiga ]]> <![CDATA[ x"
