@@ -166,3 +166,9 @@ class StreamedSpreadsheetExportMixin(SpreadsheetExportMixin):
         response = StreamingHttpResponse(self.stream_csv(queryset), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{self.get_filename()}.csv"'
         return response
+
+
+def one_decimal(value):
+    """A percentage or average as a number cell to one decimal place; empty when there is none (the
+    CSV writer writes ``None`` as an empty cell, openpyxl as an empty cell too)."""
+    return None if value is None else round(float(value), 1)

@@ -6,6 +6,7 @@ selectors in ``reports/selectors.py`` do the filtering.
 
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.forms.utils import flatatt
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
@@ -14,6 +15,7 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 
 from courses.models import CourseCategory, CoursePage, ProgressStatus
 from people.models import UnitKerja
+from quizzes.models import QuizPage, QuizRole
 from reports import selectors
 from reports.scoping import Scope
 
@@ -126,10 +128,6 @@ class QuizResultsFilterSet(ReportFilterSet):
     role = django_filters.ChoiceFilter(label=_("quiz role"))
 
     def __init__(self, *args, **kwargs):
-        from django.db.models import Q
-
-        from quizzes.models import QuizPage, QuizRole
-
         super().__init__(*args, **kwargs)
         self.form.fields["role"].choices = [("", "---------"), *QuizRole.choices]
         quizzes = QuizPage.objects.order_by("title")

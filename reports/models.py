@@ -8,10 +8,39 @@ fall back to live queries otherwise. Rows are per unit (not per unit subtree), s
 is a set of unit subtrees — and for completion also a set of courses — is an exact sum of rows.
 """
 
+import datetime
+
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from people.models import UnitKerja
+
+REFRESH_EVERY = 300  # seconds between two rebuilds by the periodic process
+FRESH_FOR = 3 * REFRESH_EVERY  # a missed run or two is fine; after that the reports go live again
+
+# The numbers of a per-unit row of the overview, live (``reports.selectors``) or precomputed.
+UNIT_YEAR_COLUMNS = (
+    "asn",
+    "jp_total",
+    "reached",
+    "close",
+    "zero",
+    "enrolled_people",
+    "enrolments",
+    "in_progress",
+    "completed",
+    "percent_sum",
+)
+STATUS_COLUMNS = ("not_started", "in_progress", "completed")
+UNIT_COURSE_COLUMNS = (*STATUS_COLUMNS, *(f"percent_{status}" for status in STATUS_COLUMNS))
+
+
+class SummaryRunQuerySet(models.QuerySet):
+    def fresh(self, *, now: datetime.datetime | None = None):
+        """The runs recent enough for the reports to show their figures."""
+        now = now or timezone.now()
+        return self.filter(computed_at__gte=now - datetime.timedelta(seconds=FRESH_FOR))
 
 
 class SummaryRun(models.Model):
@@ -21,6 +50,8 @@ class SummaryRun(models.Model):
     computed_at = models.DateTimeField(null=True)
     jp_target = models.PositiveSmallIntegerField(default=0)
     jp_close_from = models.PositiveSmallIntegerField(default=0)
+
+    objects = SummaryRunQuerySet.as_manager()
 
     def __str__(self):
         return f"{self.year}: {self.computed_at}"

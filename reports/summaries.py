@@ -13,7 +13,6 @@ only slower at province scale.
 
 from __future__ import annotations
 
-import datetime
 import time
 from collections.abc import Iterable
 
@@ -22,34 +21,23 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from reports.models import SummaryRun, UnitCourseGrade, UnitCourseSummary, UnitYearSummary
+from courses.models import ProgressStatus
+from quizzes.models import QuizResult
+from reports import selectors
+from reports.models import (
+    FRESH_FOR,  # noqa: F401 -- part of this module's interface (tests, docs)
+    REFRESH_EVERY,  # noqa: F401 -- the periodic schedule (ReportsConfig.ready)
+    STATUS_COLUMNS,
+    UNIT_COURSE_COLUMNS,
+    UNIT_YEAR_COLUMNS,
+    SummaryRun,
+    UnitCourseGrade,
+    UnitCourseSummary,
+    UnitYearSummary,
+)
 from reports.scoping import Scope
 
-REFRESH_EVERY = 300  # seconds
-FRESH_FOR = 3 * REFRESH_EVERY  # a missed run or two is fine; after that the reports go live again
-
 EVERYONE = Scope(everything=True)
-
-UNIT_YEAR_COLUMNS = (
-    "asn",
-    "jp_total",
-    "reached",
-    "close",
-    "zero",
-    "enrolled_people",
-    "enrolments",
-    "in_progress",
-    "completed",
-    "percent_sum",
-)
-STATUS_COLUMNS = ("not_started", "in_progress", "completed")
-UNIT_COURSE_COLUMNS = (*STATUS_COLUMNS, *(f"percent_{status}" for status in STATUS_COLUMNS))
-
-
-def fresh_run(year: int, *, now: datetime.datetime | None = None) -> SummaryRun | None:
-    """The summary run of ``year`` if it is recent enough to show. One query."""
-    now = now or timezone.now()
-    return SummaryRun.objects.filter(year=year, computed_at__gte=now - datetime.timedelta(seconds=FRESH_FOR)).first()
 
 
 def _insert_select(model, columns: Iterable[str], year: int | None, select_sql: str, params) -> int:
@@ -70,9 +58,6 @@ def _insert_select(model, columns: Iterable[str], year: int | None, select_sql: 
 
 def _unit_course_query(year: int) -> tuple[str, tuple]:
     """Active enrolments in ``year`` of every ASN, counted per (unit, course) and progress status."""
-    from courses.models import ProgressStatus
-    from reports import selectors
-
     counts = {}
     for status in STATUS_COLUMNS:
         value = getattr(ProgressStatus, status.upper())
@@ -90,8 +75,6 @@ def _unit_course_query(year: int) -> tuple[str, tuple]:
 
 def _grade_query() -> tuple[str, tuple]:
     """Quiz grades of every ASN, summed and counted per (unit, course)."""
-    from quizzes.models import QuizResult
-
     rows = (
         QuizResult.objects.filter(
             grade_percent__isnull=False, course_id__isnull=False, user__asn_profile__unit__isnull=False
@@ -108,8 +91,6 @@ def refresh(*, years: Iterable[int] | None = None) -> dict[str, object]:
 
     Idempotent, and safe to run concurrently: runs take turns on the rows of ``SummaryRun``. Returns
     the row counts and the time taken, for the periodic job's log."""
-    from reports import selectors
-
     offered = years is None
     years = sorted(set(selectors.year_choices() if offered else years))
     started = time.perf_counter()

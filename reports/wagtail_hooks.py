@@ -14,7 +14,11 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 
+from courses.admin_views import may_manage_any
+from courses.models import CoursePage, Enrolment, EnrolmentStatus
+from quizzes.models import AttemptSlot, AttemptState
 from reports import admin_urls, scoping, selectors
+from reports.columns import as_of
 
 
 @hooks.register("register_admin_urls")
@@ -68,8 +72,6 @@ class ReportsPanel(Component):
         if summary is None:
             summary = selectors.overview(scope=self.scope, year=year)
             cache.set(key, summary, self.cache_seconds)
-        from reports.views import as_of
-
         return {
             "overview": summary,
             "year": year,
@@ -90,9 +92,6 @@ class TrainerTasksPanel(Component):
         self.user = user
 
     def get_context_data(self, parent_context):
-        from courses.models import CoursePage, Enrolment, EnrolmentStatus
-        from quizzes.models import AttemptSlot, AttemptState
-
         everything = self.user.is_superuser or self.user.has_perm(scoping.ALL_REPORTS)
         courses = CoursePage.objects.all() if everything else CoursePage.objects.filter(trainers=self.user)
         course_ids = courses.values("pk")
@@ -109,8 +108,6 @@ class TrainerTasksPanel(Component):
 
 @hooks.register("construct_homepage_panels")
 def add_trainer_panel(request, panels):
-    from courses.admin_views import may_manage_any
-
     if may_manage_any(request.user):
         panels.append(TrainerTasksPanel(request.user))
 

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "quizzes",
     "h5p",
     "reports",
+    "scale",  # the province-scale data set of the benchmarks (manage.py seed_scale)
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -17,14 +17,17 @@ from people import roles
 from people.models import ASNProfile, UnitKerja, UnitKind
 from people.nip import cross_check, parse_identity
 from quizzes.models import Attempt, QuizPage, QuizResult, QuizRole
-from reports import scale
+from scale.asn import PeoplePlanner
+from scale.learning import LearningPlanner, course_plan
+from scale.seed import seed_scale
+from scale.units import unit_plan
 
 SMALL = {"people": 120, "courses": 4, "enrolments_per_person": 3}
 
 
 @pytest.fixture
 def seeded(db):
-    return scale.seed_scale(**SMALL)
+    return seed_scale(**SMALL)
 
 
 def _table_counts() -> dict[str, int]:
@@ -39,9 +42,9 @@ def test_units_form_a_valid_tree_beside_the_existing_roots(db):
     existing = UnitKerja.add_root(code="15", name="Pemerintah Provinsi Jambi (demo)", kind=UnitKind.INSTANSI)
     existing.add_child(code="15.03", name="Dinas Kesehatan", kind=UnitKind.OPD)
 
-    summary = scale.seed_scale(**SMALL)
+    summary = seed_scale(**SMALL)
 
-    assert summary.units == len(scale.unit_plan()) == UnitKerja.objects.filter(code__startswith="SK-").count()
+    assert summary.units == len(unit_plan()) == UnitKerja.objects.filter(code__startswith="SK-").count()
     assert 550 <= summary.units <= 700
     assert all(not problems for problems in UnitKerja.find_problems())
     roots = list(UnitKerja.get_root_nodes())
@@ -236,7 +239,7 @@ def test_running_again_changes_nothing(seeded):
     out = io.StringIO()
 
     with translation.override("en"):
-        again = scale.seed_scale(**SMALL, stdout=out)
+        again = seed_scale(**SMALL, stdout=out)
 
     assert again.already_present
     assert (again.units, again.people, again.courses, again.enrolments) == (
@@ -252,7 +255,7 @@ def test_running_again_changes_nothing(seeded):
 def _run_and_roll_back(**options):
     """Seed inside a savepoint, read what it made (by values, not ids), then undo it."""
     with transaction.atomic():
-        scale.seed_scale(**options)
+        seed_scale(**options)
         nips = list(ASNProfile.objects.order_by("user_id").values_list("nip", flat=True))
         states = Counter(
             Enrolment.objects.values_list(
@@ -278,9 +281,9 @@ def test_the_same_seed_gives_the_same_data():
 
 def test_the_plan_is_independent_of_how_people_are_chunked():
     today = timezone.localdate()
-    units = scale.unit_plan()
-    whole = [person.nip for person in scale.PeoplePlanner(seed=15, units=units, today=today).people(300)]
-    planner = scale.PeoplePlanner(seed=15, units=units, today=today)
+    units = unit_plan()
+    whole = [person.nip for person in PeoplePlanner(seed=15, units=units, today=today).people(300)]
+    planner = PeoplePlanner(seed=15, units=units, today=today)
     pieces = [person.nip for _chunk in range(3) for person in planner.people(100)]
     assert whole == pieces and len(set(whole)) == 300
 
@@ -288,7 +291,7 @@ def test_the_plan_is_independent_of_how_people_are_chunked():
 def _count_queries(people: int) -> tuple[int, int, int]:
     """(queries other than INSERT, INSERT statements, rows written) for one seeding, rolled back."""
     with transaction.atomic(), CaptureQueriesContext(connection) as captured:
-        summary = scale.seed_scale(people=people, courses=2, enrolments_per_person=3)
+        summary = seed_scale(people=people, courses=2, enrolments_per_person=3)
         transaction.set_rollback(True)
     inserts = sum(1 for query in captured.captured_queries if query["sql"].lstrip().upper().startswith("INSERT"))
     rows = summary.people * 3 + summary.enrolments + summary.lesson_progress + summary.attempts
@@ -308,7 +311,7 @@ def test_queries_do_not_grow_with_people(django_assert_max_num_queries):
     assert (inserts_large - inserts_small) * 50 <= rows_large - rows_small
     with transaction.atomic():
         with django_assert_max_num_queries(others_small + inserts_large):
-            scale.seed_scale(people=240, courses=2, enrolments_per_person=3)
+            seed_scale(people=240, courses=2, enrolments_per_person=3)
         transaction.set_rollback(True)
 
 
@@ -316,8 +319,8 @@ def test_learning_plan_spreads_jp_and_dates_for_20_jp_reports():
     """Pure plan, no database: a few thousand people give every compliance band and both years."""
     today = timezone.localdate()
     now = timezone.now()
-    courses = scale.course_plan(40)
-    planner = scale.LearningPlanner(seed=15, courses=courses, enrolments_per_person=5, today=today, now=now)
+    courses = course_plan(40)
+    planner = LearningPlanner(seed=15, courses=courses, enrolments_per_person=5, today=today, now=now)
     jp_this_year = Counter()
     years = Counter()
     statuses = Counter()

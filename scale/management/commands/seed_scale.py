@@ -6,7 +6,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from reports import scale
+from scale import constants
 
 
 def _positive(value: str) -> int:
@@ -52,7 +52,7 @@ class Command(BaseCommand):
         # Messages are for the administrator running it: in the site's language.
         with translation.override(settings.LANGUAGE_CODE):
             try:
-                summary = scale.seed_scale(
+                summary = seed.seed_scale(
                     people=people,
                     courses=courses,
                     enrolments_per_person=enrolments_per_person,
@@ -78,9 +78,9 @@ class Command(BaseCommand):
                         "courses": summary.courses,
                         "enrolments": summary.enrolments,
                         "jp_credits": summary.jp_credits,
-                        "admin": scale.ADMIN_USERNAME,
-                        "supervisor": scale.SUPERVISOR_USERNAME,
-                        "trainer": scale.TRAINER_USERNAME,
+                        "admin": constants.ADMIN_USERNAME,
+                        "supervisor": constants.SUPERVISOR_USERNAME,
+                        "trainer": constants.TRAINER_USERNAME,
                     }
                 )
             )
