@@ -20,12 +20,12 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from h5p.forms import H5PContentForm
 from h5p.models import H5PContent, H5PPlacement, H5PResult, H5PStatement
+from lms.exports import StreamedSpreadsheetExportMixin
 from lms.filters import SubtreeFilter
 from lms.scoped_admin import ScopedPermissionPolicy, ScopedViewSetMixin
 from lms.scoping import scope_for
 from people.admin_columns import UnitColumn
 from people.models import UnitKerja
-from reports.exports import StreamedSpreadsheetExportMixin
 
 BROWSER_NOTE = _("reported by the browser")
 

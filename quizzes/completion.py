@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from courses.completion import DONE, IN_PROGRESS, NOT_STARTED, ItemProvider
 from courses.models import CoursePage
-from courses.services import enrolment_refresh, lesson_access
+from courses.selectors import lesson_access
+from courses.services import enrolment_refresh
 from quizzes.models import Attempt, AttemptState, QuizPage, QuizResult
 
 

@@ -9,7 +9,8 @@ from django.db import transaction
 from django.http import QueryDict
 
 from courses.models import CoursePage, Enrolment, EnrolmentStatus, LessonPage, ModulePage
-from courses.services import lesson_access, lesson_mark_done
+from courses.selectors import lesson_access
+from courses.services import lesson_mark_done
 from quizzes import completion, qtypes, services
 from quizzes.models import (
     Attempt,

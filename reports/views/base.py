@@ -22,10 +22,10 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import BaseListingView
 from wagtail.admin.widgets.button import HeaderButton
 
+from lms.exports import StreamedSpreadsheetExportMixin, sheet_name
 from people.nip import normalise
 from reports import scoping, selectors
 from reports.columns import ReportColumn
-from reports.exports import StreamedSpreadsheetExportMixin, sheet_name
 
 
 class PlainColumn(Column):

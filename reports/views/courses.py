@@ -13,10 +13,10 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from wagtail.admin.widgets.button import HeaderButton
 
 from courses.models import CoursePage, ProgressStatus
+from lms.exports import one_decimal
 from people.nip import format_nip
 from reports import filters, selectors
 from reports.columns import ReportColumn, as_of, bar, percent, person_link, wib_datetime
-from reports.exports import one_decimal
 from reports.views.base import EstimatedCountPaginator, ReportListingView
 
 

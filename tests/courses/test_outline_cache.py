@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page
 
-from courses import completion, outline_structure, services
+from courses import completion, outline_structure, selectors, services
 from courses.models import CoursePage, LessonPage
 from tests.courses.factories import build_course, enrol, learner
 
@@ -247,7 +247,7 @@ def test_the_learners_own_resume_position_and_video_share(client, course_and_lea
     if through == "lesson page":
         assert 'data-resume="42.50"' in lesson_page(client, tree.lessons[1])
     else:
-        progress = services.lesson_access(user=user, lesson=fresh(tree.lessons[1])).progress
+        progress = selectors.lesson_access(user=user, lesson=fresh(tree.lessons[1])).progress
         assert (progress.last_position_seconds, progress.video_fraction) == (42.5, 0.3)
-    progress = services.lesson_access(user=user, lesson=fresh(tree.lessons[1])).progress
+    progress = selectors.lesson_access(user=user, lesson=fresh(tree.lessons[1])).progress
     assert (progress.last_position_seconds, progress.video_fraction, progress.completed_at) == (42.5, 0.3, None)

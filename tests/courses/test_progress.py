@@ -12,7 +12,7 @@ from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from courses import completion, services
+from courses import completion, services, watching
 from courses.models import Enrolment, JPCredit, LessonPage, LessonProgress
 from tests.courses.factories import build_course, enrol, learner, video_media
 
@@ -410,17 +410,17 @@ def test_registered_item_provider_decides_required_items_and_their_state():
 )
 def test_watched_parts_merge_is_bounded_and_idempotent(existing, incoming, budget):
     duration = 100.0
-    before = services.normalise_intervals([(s, s + length) for s, length in existing], duration=duration)
+    before = watching.normalise_intervals([(s, s + length) for s, length in existing], duration=duration)
     reported = [(s, s + length) for s, length in incoming]
-    merged = services.merge_watched(before, reported, duration=duration, budget=budget)
-    covered_before = services.covered_seconds(before)
-    covered_after = services.covered_seconds(merged)
+    merged = watching.merge_watched(before, reported, duration=duration, budget=budget)
+    covered_before = watching.covered_seconds(before)
+    covered_after = watching.covered_seconds(merged)
     assert all(0 <= start < end <= duration for start, end in merged)
     assert covered_before - 0.05 <= covered_after <= min(duration, covered_before + budget) + 0.5
     # Sending the same report again adds nothing new.
-    again = services.merge_watched(merged, reported, duration=duration, budget=budget)
-    assert services.covered_seconds(again) <= covered_after + budget + 0.5
-    assert services.merge_watched(merged, [], duration=duration, budget=budget) == merged
+    again = watching.merge_watched(merged, reported, duration=duration, budget=budget)
+    assert watching.covered_seconds(again) <= covered_after + budget + 0.5
+    assert watching.merge_watched(merged, [], duration=duration, budget=budget) == merged
 
 
 @pytest.mark.django_db(transaction=True)

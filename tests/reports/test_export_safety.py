@@ -15,10 +15,10 @@ from openpyxl import load_workbook
 
 from courses.models import Enrolment, JPCredit
 from h5p.models import H5PResult, H5PStatement
+from lms.exports import sheet_name
 from lms.spreadsheets import WIB, SafeCSVWriter, neutralise_cell
 from people.roster import template_csv
 from quizzes.models import QuizResult
-from reports.exports import sheet_name
 from tests.factories import UserFactory
 from tests.h5p.factories import item
 
