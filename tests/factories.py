@@ -31,10 +31,7 @@ class UnitFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, parent=None, **kwargs):
-        if parent is not None:
-            parent.refresh_from_db()
-            return parent.add_child(**kwargs)
-        return model_class.add_root(**kwargs)
+        return create_tree_node(model_class, parent=parent, **kwargs)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -73,3 +70,11 @@ class ASNProfileFactory(factory.django.DjangoModelFactory):
     jabatan_type = "pelaksana"
     jabatan_name = "Pengelola Data"
     unit = factory.SubFactory(UnitFactory)
+
+
+def create_tree_node(model_class, *, parent=None, **fields):
+    """A treebeard node: a root, or a child of ``parent`` (re-read first: its path counters may be stale)."""
+    if parent is not None:
+        parent.refresh_from_db()
+        return parent.add_child(**fields)
+    return model_class.add_root(**fields)

@@ -114,3 +114,17 @@ def close_quietly(context) -> None:
     if context.pages:
         context.pages[0].wait_for_timeout(750)
     context.close()
+
+
+@pytest.fixture
+def own_media_root(settings, tmp_path):
+    """Uploads of the test (H5P packages, videos) go to a folder of its own, removed with it."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def fresh_content_types():
+    """The database is restored with its original content type ids; drop ids an earlier flush cached."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()

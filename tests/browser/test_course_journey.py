@@ -33,6 +33,21 @@ def assert_header_fits_one_row(page):
     assert page.locator(".site-header").bounding_box()["height"] < 64
 
 
+def budi_signs_in(page, *, typed_nip: str) -> None:
+    """Budi, a nurse of Dinas Kesehatan imported as a learner, signs in with his NIP as typed."""
+    ASNProfileFactory(
+        nip="198609262015051001",
+        full_name="Budi Santoso, S.Kep.",
+        unit=UnitFactory(name="Dinas Kesehatan"),
+        user=UserFactory(username="budi", roles=[PESERTA]),
+    )
+    page.goto("/masuk/")
+    page.get_by_label("NIP atau nama pengguna").fill(typed_nip)
+    page.get_by_label("Kata sandi").fill("rahasia-kuat-2026")
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_url("**/dasbor/")
+
+
 def test_learner_finds_enrols_watches_completes_and_sees_the_jp(page):
     failed = failed_responses(page)
     with DEMO_VIDEO.open("rb") as handle:
@@ -51,18 +66,7 @@ def test_learner_finds_enrols_watches_completes_and_sees_the_jp(page):
     first.body = lesson_body(video=video, text="Tonton video pengantar.")
     first.save_revision().publish()
     build_course(title="Manajemen ASN dan Etika Birokrasi", slug="manajemen-asn")
-    ASNProfileFactory(
-        nip="198609262015051001",
-        full_name="Budi Santoso, S.Kep.",
-        unit=UnitFactory(name="Dinas Kesehatan"),
-        user=UserFactory(username="budi", roles=[PESERTA]),
-    )
-
-    page.goto("/masuk/")
-    page.get_by_label("NIP atau nama pengguna").fill("19860926 201505 1 001")
-    page.get_by_label("Kata sandi").fill("rahasia-kuat-2026")
-    page.get_by_role("button", name="Masuk").click()
-    page.wait_for_url("**/dasbor/")
+    budi_signs_in(page, typed_nip="19860926 201505 1 001")  # an NIP typed with spaces is accepted
 
     # Find the course in the catalogue with a search.
     assert_header_fits_one_row(page)
@@ -127,17 +131,7 @@ def test_learner_takes_the_pre_test_then_the_modules_then_the_post_test(page):
     tree = build_course(title="Pelayanan Publik Prima", modules=1, lessons_per_module=1, jp_value=4)
     pre = quiz_page(tree.course, [true_false()], title="Pre-test Prima", quiz_role="pretest", required=False)
     quiz_page(tree.course, [true_false()], title="Post-test Prima", quiz_role="posttest", pass_mark=Decimal("60"))
-    ASNProfileFactory(
-        nip="198609262015051001",
-        full_name="Budi Santoso, S.Kep.",
-        unit=UnitFactory(name="Dinas Kesehatan"),
-        user=UserFactory(username="budi", roles=[PESERTA]),
-    )
-    page.goto("/masuk/")
-    page.get_by_label("NIP atau nama pengguna").fill("198609262015051001")
-    page.get_by_label("Kata sandi").fill("rahasia-kuat-2026")
-    page.get_by_role("button", name="Masuk").click()
-    page.wait_for_url("**/dasbor/")
+    budi_signs_in(page, typed_nip="198609262015051001")
     page.goto(tree.course.url)
     page.get_by_role("button", name="Daftar").click()
 

@@ -13,7 +13,7 @@ from django.test import Client
 
 from tests.browser.conftest import PHONE, close_quietly
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("own_media_root", "fresh_content_types")]
 
 LISTEN = """
 document.addEventListener('securitypolicyviolation', (event) => {
@@ -25,20 +25,8 @@ document.addEventListener('securitypolicyviolation', (event) => {
 """
 
 
-@pytest.fixture(autouse=True)
-def _own_media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_content_types():
-    from django.contrib.contenttypes.models import ContentType
-
-    ContentType.objects.clear_cache()
-
-
 @pytest.fixture
-def demo(_own_media_root):
+def demo(own_media_root):
     from courses.models import CoursePage
 
     call_command("seed_demo", stdout=io.StringIO())

@@ -18,6 +18,7 @@ from tests.factories import ASNProfileFactory, UnitFactory, UserFactory
 from tests.h5p.factories import course_with_h5p, enrol, item, upload
 
 pytestmark = [
+    pytest.mark.usefixtures("own_media_root", "fresh_content_types"),
     pytest.mark.django_db(transaction=True),
     # Known intermittent fault, not yet diagnosed: on SQLite, under a loaded 2-core machine, the
     # sandboxed player now and then does not render within the wait (about 1 run in 4 of this file
@@ -25,19 +26,6 @@ pytestmark = [
     # closing note of 2 Dec records it as open work.
     pytest.mark.flaky(reruns=2),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _own_media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_content_types():
-    """The database is restored with its original content type ids; drop ids an earlier flush cached."""
-    from django.contrib.contenttypes.models import ContentType
-
-    ContentType.objects.clear_cache()
 
 
 def sign_in(page, user, base_url):

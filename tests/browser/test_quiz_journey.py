@@ -164,26 +164,13 @@ def test_trainer_finds_questions_with_search_and_filters_and_adds_several_at_onc
     from courses.permissions import grant_course_page_permissions
     from people.roles import PENGAJAR
     from tests.factories import UserFactory
-    from tests.quizzes.factories import CategoryFactory
+    from tests.quizzes.factories import ethics_bank
 
-    ethics = CategoryFactory(name="Etika")
-    integrity = CategoryFactory(name="Integritas", parent=ethics)
+    questions = ethics_bank()
+    ethics, integrity = questions["ethics"], questions["integrity"]
     bank = [
-        make_question(
-            "single",
-            [{"text": "BerAKHLAK", "credit": 100}, {"text": "Lain"}],
-            name="Nilai dasar ASN",
-            text="<p>Apa nilai dasar ASN?</p>",
-            category=ethics,
-            tags=["asn"],
-        ),
-        make_question(
-            "truefalse",
-            name="Gratifikasi",
-            text="<p>Menerima hadiah dari pemohon dibolehkan.</p>",
-            category=integrity,
-            tags=["asn", "kpk"],
-        ),
+        questions["nilai"],
+        questions["gratifikasi"],
         make_question(
             "essay",
             name="Konflik kepentingan",

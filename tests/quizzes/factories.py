@@ -6,6 +6,7 @@ from decimal import Decimal
 import factory
 
 from quizzes.models import Question, QuestionCategory, QuestionOption
+from tests.factories import create_tree_node
 
 _names = itertools.count(1)
 
@@ -20,10 +21,7 @@ class CategoryFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, parent=None, **kwargs):
-        if parent is not None:
-            parent.refresh_from_db()
-            return parent.add_child(**kwargs)
-        return model_class.add_root(**kwargs)
+        return create_tree_node(model_class, parent=parent, **kwargs)
 
 
 def make_question(qtype: str, options=(), *, category=None, tags=(), **fields) -> Question:
@@ -178,3 +176,29 @@ def enrolled_learner(course=None, *, unit=None, **user_fields):
     if course is not None:
         enrolment_create(user=profile.user, course=course)
     return profile.user
+
+
+def ethics_bank() -> dict:
+    """Etika > Integritas, with a single-choice question in Etika and a true/false one in Integritas
+    (both tagged, the second also "kpk"): the bank the question-chooser tests search and filter."""
+    ethics = CategoryFactory(name="Etika")
+    integrity = CategoryFactory(name="Integritas", parent=ethics)
+    return {
+        "ethics": ethics,
+        "integrity": integrity,
+        "nilai": make_question(
+            "single",
+            [{"text": "BerAKHLAK", "credit": 100}, {"text": "Lain"}],
+            name="Nilai dasar ASN",
+            text="<p>Apa nilai dasar ASN?</p>",
+            category=ethics,
+            tags=["asn"],
+        ),
+        "gratifikasi": make_question(
+            "truefalse",
+            name="Gratifikasi",
+            text="<p>Menerima hadiah dari pemohon layanan dibolehkan.</p>",
+            category=integrity,
+            tags=["asn", "kpk"],
+        ),
+    }

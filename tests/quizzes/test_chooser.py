@@ -14,7 +14,14 @@ from courses.permissions import grant_course_page_permissions
 from people.roles import PENGAJAR
 from quizzes import services
 from tests.factories import UserFactory
-from tests.quizzes.factories import CategoryFactory, course_with_module, enrolled_learner, make_question, quiz_page
+from tests.quizzes.factories import (
+    CategoryFactory,
+    course_with_module,
+    enrolled_learner,
+    ethics_bank,
+    make_question,
+    quiz_page,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -25,30 +32,12 @@ CHOSEN_MULTIPLE = "wagtailsnippetchoosers_quizzes_question:chosen_multiple"
 
 @pytest.fixture
 def bank():
-    ethics = CategoryFactory(name="Etika")
-    integrity = CategoryFactory(name="Integritas", parent=ethics)
-    service = CategoryFactory(name="Pelayanan")
-    questions = {
-        "nilai": make_question(
-            "single",
-            [{"text": "BerAKHLAK", "credit": 100}, {"text": "Lain"}],
-            name="Nilai dasar ASN",
-            text="<p>Apa nilai dasar ASN?</p>",
-            category=ethics,
-            tags=["asn"],
-        ),
-        "gratifikasi": make_question(
-            "truefalse",
-            name="Gratifikasi",
-            text="<p>Menerima hadiah dari pemohon layanan dibolehkan.</p>",
-            category=integrity,
-            tags=["asn", "kpk"],
-        ),
-        "sop": make_question(
-            "essay", name="Standar pelayanan", text="<p>Jelaskan standar pelayanan.</p>", category=service
-        ),
-    }
-    return {"ethics": ethics, "integrity": integrity, "service": service, **questions}
+    bank = ethics_bank()
+    bank["service"] = service = CategoryFactory(name="Pelayanan")
+    bank["sop"] = make_question(
+        "essay", name="Standar pelayanan", text="<p>Jelaskan standar pelayanan.</p>", category=service
+    )
+    return bank
 
 
 def names_in(html: str, bank) -> set[str]:
