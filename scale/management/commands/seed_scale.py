@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from scale import constants
+from scale.seed import seed_scale
 
 
 def _positive(value: str) -> int:
@@ -52,7 +53,7 @@ class Command(BaseCommand):
         # Messages are for the administrator running it: in the site's language.
         with translation.override(settings.LANGUAGE_CODE):
             try:
-                summary = seed.seed_scale(
+                summary = seed_scale(
                     people=people,
                     courses=courses,
                     enrolments_per_person=enrolments_per_person,
