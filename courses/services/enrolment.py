@@ -165,20 +165,19 @@ def course_assign(*, course: CoursePage, by, users=(), units=()) -> AssignResult
         # People coming back may already have done everything: recompute their summaries.
         for user_id in to_reactivate:
             enrolment_refresh_by_ids(user_id=user_id, course=course)
-    # One log entry per enrolment this assignment wrote (not those another request created meanwhile).
+    # One log entry per enrolment this assignment wrote (not those another request created meanwhile), in one insert.
     action_uuid = uuid.uuid4()
     written = Enrolment.objects.filter(
         course=course, user_id__in=[*(row.user_id for row in new_rows), *to_reactivate], decided_by=by, enrolled_at=now
     ).select_related("user")
     reactivated = set(to_reactivate)
-    for enrolment in written:
-        audit.log_enrolment_action(
-            enrolment=enrolment,
-            action=audit.ASSIGN,
-            by=by,
-            uuid=action_uuid,
-            reactivated=enrolment.user_id in reactivated,
-        )
+    audit.log_enrolment_actions(
+        enrolments=written,
+        action=audit.ASSIGN,
+        by=by,
+        uuid=action_uuid,
+        data_for=lambda enrolment: {"reactivated": enrolment.user_id in reactivated},
+    )
     result.created = len(new_rows)
     result.reactivated = len(to_reactivate)
     result.unchanged = len(existing) - len(to_reactivate)
