@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("people.urls")),
+    path("", include("accounts.urls")),
     path("", include("courses.urls")),
     path("", include("quizzes.urls")),
     path("", include("h5p.urls")),

@@ -22,6 +22,10 @@ from people.ranks import (
 class User(AbstractUser):
     """The sign-in account. ASN details live on ``ASNProfile``; staff may have no profile."""
 
+    # Set once, when the person first chose their own password (activation, see accounts/) or first
+    # signed in through single sign-on. Reports list who has not, so a unit can chase them.
+    activated_at = models.DateTimeField(_("activated at"), null=True, blank=True, db_index=True)
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")

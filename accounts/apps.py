@@ -1,0 +1,13 @@
+"""Accounts: first sign-in (activation), password reset, the learner's profile and single sign-on."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = _("Accounts")
+    role_permissions = {
+        # A supervisor hands out activation codes for the people of their unit subtree.
+        "Supervisor": ["accounts.add_activationcode"],
+    }
