@@ -9,5 +9,5 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
     role_permissions = {
         # A supervisor hands out activation codes for the people of their unit subtree.
-        "Supervisor": ["accounts.add_activationcode"],
+        "Supervisor": ["accounts.generate_activation_codes"],
     }

@@ -40,6 +40,8 @@ class ActivationCode(models.Model):
         verbose_name = _("activation code")
         verbose_name_plural = _("activation codes")
         indexes = [models.Index(fields=["user", "used_at", "voided_at"], name="accounts_code_user_open")]
+        # Not add_: a supervisor "changes nothing" but hands out codes for their unit subtree.
+        permissions = [("generate_activation_codes", _("Can generate activation codes for own units"))]
 
     def __str__(self):
         return f"{self.user_id} · {self.created_at:%Y-%m-%d}"

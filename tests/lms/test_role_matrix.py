@@ -174,6 +174,9 @@ OURS: dict[str, Expect] = {
     "roster_import:index": NOBODY_BUT_ADMIN,
     "roster_import:template_csv": NOBODY_BUT_ADMIN,
     "roster_import:template_xlsx": NOBODY_BUT_ADMIN,
+    # Codes for the people of the supervised subtree (the unit choices and the rows are scoped:
+    # tests/accounts/test_activation_codes.py).
+    "activation_codes:index": expect(SUPERVISORS | {ADMIN}),
     **_snippet("people_asnprofile", listing=STAFF, chosen=SEES_LEARNER_A, sees=SEES_LEARNER_A),
     # Work units are the public organisation chart: every staff member sees them, only admins change them.
     **_snippet("people_unitkerja", listing=STAFF, chosen=STAFF),
@@ -277,6 +280,8 @@ LEARNER_AND_PUBLIC = {
     "logout",
     "password_change",
     "password_change_done",
+    "activation_start",
+    "activation_password",
     "dashboard",
     "course_catalogue",
     "course_enrol",

@@ -1,0 +1,119 @@
+"""Wagtail admin screen: generate activation codes for the people of a unit subtree, as an XLSX sheet."""
+
+import io
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView
+from openpyxl import Workbook
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from accounts import codes
+from accounts.services import activation_codes_generate
+from lms.scoping import scope_for
+from lms.spreadsheets import neutralise_cell, wib_text
+from people.models import ASNProfile, UnitKerja
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def can_generate_codes(user) -> bool:
+    return user.is_active and user.has_perm("accounts.generate_activation_codes") and not scope_for(user).is_empty
+
+
+class ActivationCodeForm(forms.Form):
+    unit = forms.ModelChoiceField(
+        queryset=UnitKerja.objects.none(),
+        label=_("work unit (with sub-units)"),
+        help_text=_("Codes are made for everyone in this unit and the units below it who has not activated yet."),
+    )
+    days = forms.IntegerField(label=_("valid for (days)"), min_value=1, max_value=180)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = UnitKerja.objects.filter(scope_for(user).units()).order_by("path")
+        self.fields["days"].initial = settings.LMS_ACTIVATION_CODE_DAYS
+
+
+def people_to_activate(*, user, unit: UnitKerja):
+    """Profiles in ``user``'s scope, in ``unit``'s subtree, whose account is active and not yet activated."""
+    return (
+        ASNProfile.objects.filter(scope_for(user).people())
+        .filter(unit__path__startswith=unit.path, user__is_active=True, user__activated_at__isnull=True)
+        .order_by("unit__path", "full_name")
+    )
+
+
+class ActivationCodesView(WagtailAdminTemplateMixin, FormView):
+    """GET: the form. POST: new codes (earlier ones voided) and the sheet to print, in one response."""
+
+    template_name = "accounts/activation_codes.html"
+    form_class = ActivationCodeForm
+    page_title = _("Activation codes")
+    header_icon = "key"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_generate_codes(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        unit = form.cleaned_data["unit"]
+        rows = list(
+            people_to_activate(user=self.request.user, unit=unit).values_list(
+                "user_id", "nip", "full_name", "unit__name"
+            )
+        )
+        if not rows:
+            form.add_error(None, gettext("Everyone in this unit has already activated their account."))
+            return self.form_invalid(form)
+        issued = activation_codes_generate(
+            user_ids=[row[0] for row in rows], created_by=self.request.user, days=form.cleaned_data["days"]
+        )
+        response = HttpResponse(code_sheet(rows, issued, request=self.request), content_type=XLSX_CONTENT_TYPE)
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = f'attachment; filename="kode-aktivasi-{unit.code}-{stamp}.xlsx"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+def code_sheet(rows, issued, *, request) -> bytes:
+    """The XLSX to print and cut: one row per person with the code and where to use it."""
+    url = request.build_absolute_uri("/aktivasi/")
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(gettext("Activation codes"))
+    sheet.append(
+        [
+            gettext("NIP"),
+            gettext("Name"),
+            gettext("Work unit"),
+            gettext("Activation code"),
+            gettext("Valid until"),
+            gettext("Activate at"),
+        ]
+    )
+    for (_user_id, nip, name, unit_name), item in zip(rows, issued, strict=True):
+        sheet.append(
+            [
+                nip,
+                neutralise_cell(name),
+                neutralise_cell(unit_name),
+                codes.printed(item.code),
+                wib_text(item.expires_at),
+                url,
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,32 @@
+"""Wagtail admin: the activation-code screen, for Admin BPSDM and supervisors (their unit subtree)."""
+
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.base import ViewSet
+
+from accounts.admin_views import ActivationCodesView, can_generate_codes
+
+
+class ActivationCodesMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_generate_codes(request.user)
+
+
+class ActivationCodesViewSet(ViewSet):
+    name = "activation_codes"
+    url_prefix = "accounts/activation-codes"
+    icon = "key"
+    menu_label = _("Activation codes")
+    menu_item_class = ActivationCodesMenuItem
+    add_to_admin_menu = True
+    menu_order = 310
+
+    def get_urlpatterns(self):
+        return [path("", ActivationCodesView.as_view(), name="index")]
+
+
+@hooks.register("register_admin_viewset")
+def register_activation_codes():
+    return ActivationCodesViewSet()

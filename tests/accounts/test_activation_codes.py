@@ -1,0 +1,106 @@
+"""The admin screen that hands out activation codes: who may use it, for whom, and the sheet."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from accounts import codes
+from accounts.models import ActivationCode
+from people.roles import ADMIN_BPSDM, PENGAJAR, PESERTA, SUPERVISOR
+from tests.factories import ASNProfileFactory, UnitFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+URL = "activation_codes:index"
+
+
+def imported(unit, name):
+    profile = ASNProfileFactory(unit=unit, full_name=name)
+    profile.user.set_unusable_password()
+    profile.user.activated_at = None
+    profile.user.save()
+    return profile
+
+
+@pytest.fixture
+def province():
+    root = UnitFactory(name="Pemprov Jambi")
+    dinas = UnitFactory(parent=root, name="Dinas Kesehatan")
+    bidang = UnitFactory(parent=dinas, name="Bidang P2P")
+    other = UnitFactory(parent=root, name="Dinas Pendidikan")
+    people = {
+        "dinas": imported(dinas, "Andi Dinas"),
+        "bidang": imported(bidang, "=Budi Bidang"),
+        "other": imported(other, "Citra Lain"),
+        "active": ASNProfileFactory(unit=bidang, full_name="Dedi Aktif"),
+    }
+    people["active"].user.activated_at = timezone.now()
+    people["active"].user.save()
+    supervisor = UserFactory(roles=[SUPERVISOR], activated_at=timezone.now())
+    ASNProfileFactory(user=supervisor, unit=dinas).supervised_units.add(dinas)
+    return {"root": root, "dinas": dinas, "bidang": bidang, "other": other, "people": people, "supervisor": supervisor}
+
+
+def sheet_rows(response):
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    return rows[0], rows[1:]
+
+
+def test_a_supervisor_gets_codes_for_the_not_yet_activated_of_their_subtree_only(client, province):
+    client.force_login(province["supervisor"])
+    page = client.get(reverse(URL))
+    assert page.status_code == 200
+    choices = page.context["form"].fields["unit"].queryset
+    assert set(choices) == {province["dinas"], province["bidang"]}
+
+    response = client.post(reverse(URL), {"unit": province["dinas"].pk, "days": 14})
+    header, rows = sheet_rows(response)
+    assert header[0] == "NIP" and header[3] == "Kode aktivasi"
+    names = [row[1] for row in rows]
+    assert names == ["Andi Dinas", "'=Budi Bidang"]  # formula-safe, the active one left out
+    assert "no-store" in response["Cache-Control"]
+    # Each printed code activates its own person.
+    for row in rows:
+        profile = province["people"]["dinas" if row[1] == "Andi Dinas" else "bidang"]
+        assert row[0] == profile.nip
+        stored = ActivationCode.objects.usable().get(user_id=profile.user_id)
+        assert stored.digest == codes.digest(user_id=profile.user_id, code=row[3])
+    assert not ActivationCode.objects.filter(user_id=province["people"]["other"].user_id).exists()
+
+
+def test_a_supervisor_cannot_post_a_unit_outside_their_subtree(client, province):
+    client.force_login(province["supervisor"])
+    response = client.post(reverse(URL), {"unit": province["other"].pk, "days": 14})
+    assert response.status_code == 200 and response.context["form"].errors["unit"]
+    assert not ActivationCode.objects.exists()
+
+
+def test_admin_bpsdm_covers_the_province_and_an_all_active_unit_says_so(client, province):
+    admin = UserFactory(roles=[ADMIN_BPSDM])
+    client.force_login(admin)
+    _header, rows = sheet_rows(client.post(reverse(URL), {"unit": province["root"].pk, "days": 30}))
+    assert len(rows) == 3
+    for profile in province["people"].values():
+        profile.user.activated_at = profile.user.activated_at or profile.user.date_joined
+        profile.user.save()
+    response = client.post(reverse(URL), {"unit": province["root"].pk, "days": 30})
+    assert response.status_code == 200
+    assert "sudah mengaktifkan" in response.content.decode()
+
+
+@pytest.mark.parametrize("roles", [[PESERTA], [PENGAJAR, PESERTA]])
+def test_learners_and_trainers_are_turned_away(client, province, roles):
+    client.force_login(UserFactory(roles=roles))
+    response = client.post(reverse(URL), {"unit": province["root"].pk, "days": 30})
+    assert response.status_code in (302, 403)
+    assert not ActivationCode.objects.exists()
+
+
+def test_invalid_days_are_refused_with_a_message(client, province):
+    client.force_login(UserFactory(roles=[ADMIN_BPSDM]))
+    response = client.post(reverse(URL), {"unit": province["root"].pk, "days": 0})
+    assert response.status_code == 200 and response.context["form"].errors["days"]
+    assert not ActivationCode.objects.exists()
