@@ -1,4 +1,4 @@
-"""Accounts: first sign-in (activation), password reset, the learner's profile and single sign-on."""
+"""Accounts: the first sign-in (activation) of people imported from the roster."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _

@@ -51,7 +51,9 @@ class ActivationView(View):
         if user is None or code is None:
             return _("The NIP and activation code do not match. Check both and try again.")
         if user.activated_at is not None:
-            return _("This account is already active. Sign in; if you forgot your password, ask the BPSDM administrator.")
+            return _(
+                "This account is already active. Sign in; if you forgot your password, ask the BPSDM administrator."
+            )
         if not user.is_active:
             return _("This account is inactive. Contact the BPSDM administrator.")
         if code.used_at is not None or code.voided_at is not None:

@@ -1,5 +1,8 @@
-"""Admin table columns for people: a work unit named with the units above it."""
+"""Admin table columns for people: a work unit named with the units above it, and whether the
+person has activated their account."""
 
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 from wagtail.admin.ui.tables import Column
 
 from people.models import UnitKerja
@@ -33,3 +36,21 @@ class UnitColumn(Column):
         pair = self._pair(instance)
         context["value"] = labels.get(pair[0], pair[1]) if pair and pair[0] else (pair[1] if pair else "")
         return context
+
+
+def activation_status(user) -> str:
+    """``Belum aktivasi``, or when the account was activated and when its owner last signed in (WIB)."""
+    if user.activated_at is None:
+        return _("Not activated")
+    activated = formats.date_format(timezone.localtime(user.activated_at), "j M Y")
+    if user.last_login is None:
+        return _("Activated %(date)s, never signed in") % {"date": activated}
+    last = formats.date_format(timezone.localtime(user.last_login), "j M Y H:i")
+    return _("Activated %(date)s, last sign-in %(last)s WIB") % {"date": activated, "last": last}
+
+
+class ActivationColumn(Column):
+    """The account's activation status; reads the row's ``user`` (the listing joins it)."""
+
+    def get_value(self, instance):
+        return activation_status(instance.user)

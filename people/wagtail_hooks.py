@@ -15,7 +15,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from lms.filters import SubtreeFilter
 from lms.scoped_admin import ScopedPermissionPolicy, ScopedViewSetMixin
 from lms.scoping import scope_for
-from people.admin_columns import UnitColumn
+from people.admin_columns import ActivationColumn, UnitColumn
 from people.admin_forms import ASNProfileForm, UnitKerjaForm
 from people.models import ASNProfile, UnitKerja
 from people.ranks import GOLONGAN_CHOICES, EmploymentType
@@ -42,10 +42,16 @@ class ASNProfileFilterSet(WagtailFilterSet):
     unit = SubtreeFilter(queryset=UnitKerja.objects.all(), label=_("work unit (with sub-units)"))
     employment_type = django_filters.ChoiceFilter(choices=EmploymentType.choices, label=_("employment type"))
     golongan = django_filters.ChoiceFilter(choices=GOLONGAN_CHOICES, label=_("golongan/ruang"))
+    activated = django_filters.BooleanFilter(
+        field_name="user__activated_at",
+        lookup_expr="isnull",
+        exclude=True,
+        label=_("account activated"),
+    )
 
     class Meta:
         model = ASNProfile
-        fields = ["unit", "employment_type", "golongan"]
+        fields = ["unit", "employment_type", "golongan", "activated"]
 
 
 class ASNProfileViewSet(ScopedViewSetMixin, SnippetViewSet):
@@ -58,6 +64,7 @@ class ASNProfileViewSet(ScopedViewSetMixin, SnippetViewSet):
         "rank_display",
         "jabatan_name",
         UnitColumn("unit", label=_("work unit")),
+        ActivationColumn("activation", label=_("account")),
     ]
     list_per_page = 50
     search_fields = ["full_name", "nip"]

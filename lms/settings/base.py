@@ -154,19 +154,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Accounts (accounts/): how an imported ASN gets their first password. "code": one-time codes an
-# office hands out; "email": a one-time link to the roster's email address. Both by default.
-LMS_ACTIVATION_METHODS = env_list("LMS_ACTIVATION_METHODS", ["code", "email"])
+# Accounts (accounts/): an imported ASN activates their account with a one-time code an office
+# hands out (docs/accounts.md).
 LMS_ACTIVATION_CODE_DAYS = int(os.environ.get("LMS_ACTIVATION_CODE_DAYS", "30"))
-LMS_ACTIVATION_LINK_HOURS = int(os.environ.get("LMS_ACTIVATION_LINK_HOURS", "72"))
 # Failed activations for one NIP, from any address, before that NIP is paused for the cool-off
 # (the sign-in's own limits per account-and-address and per address apply as well).
 LMS_ACTIVATION_NIP_FAILURE_LIMIT = int(os.environ.get("LMS_ACTIVATION_NIP_FAILURE_LIMIT", "10"))
-PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(60 * 60 * 24)))
-
-# Single sign-on (OpenID Connect, accounts/oidc.py): off unless LMS_OIDC_ISSUER is set.
-# (settings block filled by accounts/oidc.py's configuration)
-
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "/"

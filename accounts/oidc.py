@@ -1,3 +1,0 @@
-"""Single sign-on through OpenID Connect: off unless configured from the environment."""
-
-urlpatterns = []
