@@ -1,20 +1,13 @@
 """Reads of the accounts app: finding the account an activation is about, and checking a code."""
 
-from django.contrib.auth import get_user_model
-
 from accounts import codes
 from accounts.models import ActivationCode
-from people import nip as nip_rules
-from people.auth import canonical_login
+from people.auth import account_for_login
 
 
 def account_for_activation(login: str):
-    """The account an activation names (NIP typed any way, or username), or None. Always one query."""
-    login = canonical_login(login)
-    user_model = get_user_model()
-    if nip_rules.looks_like_identity_number(login):
-        return user_model._default_manager.filter(asn_profile__nip=login).first()
-    return user_model._default_manager.filter(username__iexact=login).first() if login else None
+    """The account an activation names, found as the sign-in finds it (NIP typed any way, or username)."""
+    return account_for_login(login)
 
 
 def matching_code(*, user, typed_code: str) -> ActivationCode | None:

@@ -27,22 +27,29 @@ def axes_username(request, credentials) -> str:
     return canonical_login(raw).lower()
 
 
+def account_for_login(raw: str):
+    """The account a sign-in (or an activation) names: by the NIP/NI PPPK of its profile, else by
+    username (case-insensitive); None when there is none."""
+    login = canonical_login(raw)
+    if not login:
+        return None
+    users = get_user_model()._default_manager
+    user = None
+    if nip_rules.looks_like_identity_number(login):
+        user = users.filter(asn_profile__nip=login).first()
+    return user or users.filter(username__iexact=login).first()
+
+
 class NIPOrUsernameBackend(ModelBackend):
     """Authenticate by NIP/NI PPPK (spaces, dots and dashes allowed) or by username."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None or password is None:
             return None
-        login = canonical_login(username)
-        user_model = get_user_model()
-        user = None
-        if nip_rules.looks_like_identity_number(login):
-            user = user_model._default_manager.filter(asn_profile__nip=login).first()
-        if user is None:
-            user = user_model._default_manager.filter(username__iexact=login).first()
+        user = account_for_login(username)
         if user is None:
             # Run the hasher anyway so a missing account takes as long as a wrong password.
-            user_model().set_password(password)
+            get_user_model()().set_password(password)
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
