@@ -101,6 +101,23 @@ def page(browser, live_server):
     close_quietly(context)
 
 
+@pytest.fixture
+def new_context(browser, live_server):
+    """Open browser contexts on the live server; each is closed quietly at teardown, also when the
+    test fails (a page left open keeps sending its timers' requests into the next test)."""
+    opened = []
+
+    def open_context(*, viewport=PHONE):
+        context = browser.new_context(viewport=viewport, locale="en-US", base_url=live_server.url)
+        opened.append(context)
+        return context
+
+    yield open_context
+    for context in opened:
+        with contextlib.suppress(Exception):  # already closed by the test
+            close_quietly(context)
+
+
 def close_quietly(context) -> None:
     """Close a browser context only once the live server has finished what its pages asked for.
 

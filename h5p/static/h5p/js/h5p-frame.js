@@ -131,7 +131,11 @@
       fullScreen: true,
     };
     var container = document.getElementById('h5p-container');
-    Promise.resolve(new window.H5PStandalone.H5P(container, options))
+    new Promise(function (resolve) {
+      // The template loads the player before this file; a missing player is reported, not a hang.
+      if (!window.H5PStandalone) throw new Error('h5p-standalone is not loaded');
+      resolve(new window.H5PStandalone.H5P(container, options));
+    })
       .then(function () {
         if (init.title) document.title = String(init.title);
         installStateTransport(window.H5P && window.H5P.jQuery, bridge.post);
