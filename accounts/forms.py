@@ -17,3 +17,12 @@ class ActivationForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "characters"}),
         help_text=_("The code on the slip you received from your office, e.g. ACDE-FGHJ."),
     )
+
+
+class RecoveryForm(forms.Form):
+    identity = forms.CharField(
+        label=_("NIP or email"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none", "autofocus": True}),
+        help_text=_("Your NIP (any spacing) or the email address recorded for you."),
+    )
