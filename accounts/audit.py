@@ -6,12 +6,14 @@ from wagtail.log_actions import log
 ACTIVATED = "accounts.account.activate"
 PASSWORD_RESET = "accounts.account.password_reset"  # noqa: S105 (an action name)
 CODES_GENERATED = "accounts.activation_codes.generate"
+EMAIL_CHANGED = "accounts.account.email_change"
 
 # action: (label, message), as Wagtail's own ``register_log_actions`` take them.
 ACTIONS = {
     ACTIVATED: (_("Activate account"), _("Account activated")),
     PASSWORD_RESET: (_("Reset password"), _("Password reset through an emailed link")),
     CODES_GENERATED: (_("Generate activation codes"), _("Activation codes generated")),
+    EMAIL_CHANGED: (_("Change email"), _("Email address changed through a confirmation link")),
 }
 
 

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
@@ -84,7 +86,7 @@ def activation_by_link_complete(*, user, password: str) -> bool:
     now = timezone.now()
     with transaction.atomic():
         claimed = (
-            type(user)
+            get_user_model()
             ._default_manager.filter(pk=user.pk, is_active=True, activated_at__isnull=True)
             .update(activated_at=now)
         )
@@ -103,7 +105,7 @@ def password_reset_recorded(*, user) -> None:
     person holds the address, so an account never activated counts as activated from now."""
     now = timezone.now()
     with transaction.atomic():
-        if type(user)._default_manager.filter(pk=user.pk, activated_at__isnull=True).update(activated_at=now):
+        if get_user_model()._default_manager.filter(pk=user.pk, activated_at__isnull=True).update(activated_at=now):
             user.activated_at = now
             _void_open_codes(user=user, now=now)
         audit.log_account_event(user=user, action=audit.PASSWORD_RESET)
@@ -126,3 +128,56 @@ def recovery_links_send(*, identity: str, request) -> int:
             mail.send_password_reset_link(user=user, request=request)
         sent += 1
     return sent
+
+
+EMAIL_CHANGE_SALT = "accounts.email_change"
+
+
+def profile_update(*, user, phone: str, language: str) -> None:
+    """What a person changes on Profil Saya: their phone (on the ASN profile) and language."""
+    with transaction.atomic():
+        if user.language != language:
+            user.language = language
+            user.save(update_fields=["language"])
+        profile = getattr(user, "asn_profile", None)
+        if profile is not None and profile.phone != phone:
+            profile.phone = phone
+            profile.save(update_fields=["phone", "updated_at"])
+
+
+def email_change_request(*, user, new_email: str, request) -> bool:
+    """Mail a confirmation link to ``new_email``; nothing changes until it is opened. The link is
+    signed and names the address it replaces, so it dies when the email changes another way.
+    False when this account has had its hourly share of mails."""
+    if not throttle.recovery_mail_allowed(f"email-change:{user.pk}"):
+        return False
+    token = signing.dumps({"user": user.pk, "old": user.email, "new": new_email}, salt=EMAIL_CHANGE_SALT)
+    mail.send_email_change_link(user=user, new_email=new_email, token=token, request=request)
+    return True
+
+
+def email_change_pending(*, user, token: str) -> str | None:
+    """The new address ``token`` confirms for ``user``, or None when it is forged, expired, someone
+    else's, or the email has changed since it was sent."""
+    try:
+        payload = signing.loads(token, salt=EMAIL_CHANGE_SALT, max_age=settings.LMS_ACTIVATION_LINK_HOURS * 3600)
+    except signing.BadSignature:
+        return None
+    if not isinstance(payload, dict) or payload.get("user") != user.pk or payload.get("old") != user.email:
+        return None
+    return payload.get("new") or None
+
+
+def email_change_confirm(*, user, token: str, request) -> bool:
+    new_email = email_change_pending(user=user, token=token)
+    if new_email is None:
+        return False
+    old_email = user.email
+    with transaction.atomic():
+        if not get_user_model()._default_manager.filter(pk=user.pk, email=old_email).update(email=new_email):
+            return False
+        user.email = new_email
+        audit.log_account_event(user=user, action=audit.EMAIL_CHANGED, old=old_email, new=new_email)
+    if old_email:
+        mail.send_email_changed_notice(user=user, old_email=old_email, request=request)
+    return True

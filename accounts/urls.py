@@ -11,4 +11,7 @@ urlpatterns = [
     path("lupa-kata-sandi/", views.RecoveryView.as_view(), name="password_reset"),
     path("lupa-kata-sandi/terkirim/", views.RecoveryDoneView.as_view(), name="password_reset_done"),
     path("lupa-kata-sandi/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("profil/", views.ProfileView.as_view(), name="profile"),
+    path("profil/email/", views.EmailChangeView.as_view(), name="profile_email"),
+    path("profil/email/<str:token>/", views.EmailChangeConfirmView.as_view(), name="profile_email_confirm"),
 ]

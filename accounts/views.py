@@ -8,19 +8,23 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 
 from accounts import selectors, services, throttle
-from accounts.forms import ActivationForm, RecoveryForm
+from accounts.forms import ActivationForm, EmailChangeForm, ProfileForm, RecoveryForm
 from accounts.models import ActivationCode
 from accounts.services import activation_complete
 from accounts.tokens import activation_token
+from courses.selectors import current_year, jp_by_year
+from people.models import ASNProfile
 
 SESSION_KEY = "accounts.activation"
 STEP_SECONDS = 15 * 60  # time to choose a password once the code has been checked
@@ -199,3 +203,77 @@ class ActivationLinkView(ActiveAccountLink, auth_views.PasswordResetConfirmView)
         login(self.request, user, backend=BACKEND)
         messages.success(self.request, _("Your account is active. Welcome!"))
         return redirect("dashboard")
+
+
+class ProfileView(LoginRequiredMixin, View):
+    """Profil Saya: the ASN data as imported (read-only), contact details and language the person
+    may change, their password and their JP year by year."""
+
+    template_name = "accounts/profile.html"
+
+    def context(self, request, **forms):
+        user = request.user
+        profile = ASNProfile.objects.select_related("unit").filter(user_id=user.pk).first()
+        jp_years = jp_by_year(user=user)
+        this_year = current_year()
+        return {
+            "profile": profile,
+            "jp_years": jp_years,
+            "jp_this_year": next((row["jp"] for row in jp_years if row["year"] == this_year), 0),
+            "this_year": this_year,
+            "jp_target": settings.LMS_ANNUAL_JP_TARGET,
+            "profile_form": forms.get("profile_form")
+            or ProfileForm(
+                initial={"phone": profile.phone if profile else "", "language": user.language or get_language()}
+            ),
+            "email_form": forms.get("email_form") or EmailChangeForm(user=user),
+        }
+
+    def get(self, request):
+        return render(request, self.template_name, self.context(request))
+
+    def post(self, request):
+        form = ProfileForm(request.POST)
+        if not form.is_valid():
+            return render(request, self.template_name, self.context(request, profile_form=form))
+        language = form.cleaned_data["language"]
+        services.profile_update(user=request.user, phone=form.cleaned_data["phone"], language=language)
+        with translation.override(language):
+            messages.success(request, _("Your profile has been saved."))
+        response = redirect("profile")
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax")
+        return response
+
+
+class EmailChangeView(LoginRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request):
+        form = EmailChangeForm(request.POST, user=request.user)
+        if not form.is_valid():
+            return render(request, ProfileView.template_name, ProfileView().context(request, email_form=form))
+        new_email = form.cleaned_data["email"]
+        if services.email_change_request(user=request.user, new_email=new_email, request=request):
+            messages.success(
+                request,
+                _("We sent a link to %(email)s. Your email changes once you open it.") % {"email": new_email},
+            )
+        else:
+            messages.error(request, _("Too many emails for this account. Wait an hour and try again."))
+        return redirect("profile")
+
+
+class EmailChangeConfirmView(LoginRequiredMixin, View):
+    """The link from the confirmation email: it shows what will change; the POST changes it."""
+
+    template_name = "accounts/email_change_confirm.html"
+
+    def get(self, request, token):
+        new_email = services.email_change_pending(user=request.user, token=token)
+        return render(request, self.template_name, {"new_email": new_email}, status=200 if new_email else 400)
+
+    def post(self, request, token):
+        if services.email_change_confirm(user=request.user, token=token, request=request):
+            messages.success(request, _("Your email address is now %(email)s.") % {"email": request.user.email})
+            return redirect("profile")
+        return render(request, self.template_name, {"new_email": None}, status=400)
