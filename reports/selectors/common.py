@@ -98,7 +98,7 @@ class Activation:
         return {
             Activation.NOT_ACTIVATED: _("Not activated"),
             Activation.ACTIVATED: _("Activated"),
-            Activation.IDLE: _("Activated, no sign-in in the last %(days)s days") % {"days": Activation.IDLE_DAYS},
+            Activation.IDLE: _("Activated, no sign-in for %(days)s days") % {"days": Activation.IDLE_DAYS},
         }
 
     @staticmethod

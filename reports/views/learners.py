@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.generic import TemplateView
@@ -38,6 +39,13 @@ def _activation_status(row) -> str:
     in WIB whatever time zone the viewer's admin profile chose, since it says WIB."""
     with timezone.override(timezone.get_default_timezone()):
         return activation_status(row)
+
+
+def _activation_cell(row, view):
+    """On screen, when activated and when last in on two lines (at the wording's comma), so the
+    column does not squeeze the NIP and JP columns into wrapping."""
+    first, comma, rest = _activation_status(row).partition(", ")
+    return format_html("{}<br>{}", first + comma.rstrip(), rest) if comma else first
 
 
 class JPComplianceView(ReportListingView):
@@ -84,6 +92,7 @@ class JPComplianceView(ReportListingView):
             label=gettext_lazy("Activation"),
             heading=gettext_lazy("activation status"),
             value=lambda row, view: _activation_status(row),
+            cell=_activation_cell,
         ),
         ReportColumn("activated_at", heading=gettext_lazy("activated at")),
         ReportColumn("last_login", heading=gettext_lazy("last sign-in")),
