@@ -106,7 +106,8 @@ class Activation:
         """The people (rows with a ``user`` relation) in ``choice``; every row for an unknown one."""
         activated_at, last_login = f"{user_field}__activated_at", f"{user_field}__last_login"
         if choice == Activation.NOT_ACTIVATED:
-            return Q(**{f"{activated_at}__isnull": True})
+            # A switched-off account is nobody to chase (and gets no code: accounts/admin_views.py).
+            return Q(**{f"{activated_at}__isnull": True, f"{user_field}__is_active": True})
         if choice == Activation.ACTIVATED:
             return Q(**{f"{activated_at}__isnull": False})
         if choice == Activation.IDLE:

@@ -187,6 +187,15 @@ def test_the_overview_counts_newcomers_at_once(client, activation):
     assert overview_card(client)[0] == 2
 
 
+def test_a_switched_off_account_is_nobody_to_chase(client, activation):
+    """Deactivated people cannot activate (and get no code): they leave the count and the list."""
+    activation.people["a3"].is_active = False
+    activation.people["a3"].save(update_fields=["is_active"])
+    client.force_login(activation.supervisor)
+    assert overview_card(client)[0] == 0
+    assert listed(client, {"activation": Activation.NOT_ACTIVATED}) == set()
+
+
 # --- the export --------------------------------------------------------------------------------
 
 
