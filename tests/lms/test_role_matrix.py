@@ -282,6 +282,8 @@ LEARNER_AND_PUBLIC = {
     "password_change_done",
     "activation_start",
     "activation_password",
+    "sso_start",  # 404 unless single sign-on is configured (tests/accounts/test_oidc.py)
+    "sso_callback",
     "dashboard",
     "course_catalogue",
     "course_enrol",
