@@ -8,6 +8,7 @@ token endpoint, checks the signed ID token against the provider's JWKS and reads
 Nothing of mozilla-django-oidc is mocked.
 """
 
+import logging
 import os
 import re
 import subprocess
@@ -153,7 +154,8 @@ def text(response) -> str:
 # Signing in
 
 
-def test_a_matched_nip_signs_in_counts_as_activation_and_lands_on_kursus_saya(client, sso, matched):
+def test_a_matched_nip_signs_in_counts_as_activation_and_lands_on_kursus_saya(client, sso, matched, caplog):
+    caplog.set_level(logging.INFO, logger="accounts.oidc")
     response = sso_sign_in(client, sso, "siti")
 
     assert response.status_code == 302 and response["Location"] == reverse("dashboard")
@@ -166,6 +168,7 @@ def test_a_matched_nip_signs_in_counts_as_activation_and_lands_on_kursus_saya(cl
     # Logged as every sign-in is (django-axes' access log), and nobody else was made.
     assert AccessLog.objects.filter(username=matched.user.username).count() == 1
     assert User.objects.count() == 1
+    assert f"SSO sign-in: user {matched.user_id}" in caplog.text
 
 
 def test_the_authorization_request_carries_state_nonce_and_pkce_and_the_asked_scopes(client, sso):
