@@ -41,20 +41,23 @@ def provider():
     """The provider's issuer URL, for the tests of this module; the process goes when they end."""
     with tempfile.TemporaryDirectory(prefix="lms-oidc-provider-") as folder:
         env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
-        process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [
-                sys.executable,
-                "-m",
-                "tests.accounts.oidc_provider.serve",
-                str(Path(folder) / "provider.sqlite3"),
-                CALLBACK,
-            ],
-            cwd=REPO,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        # Its log goes to a file: a pipe nobody reads would fill up and stall the provider.
+        log_path = Path(folder) / "provider.log"
+        with open(log_path, "w") as log:
+            process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+                [
+                    sys.executable,
+                    "-m",
+                    "tests.accounts.oidc_provider.serve",
+                    str(Path(folder) / "provider.sqlite3"),
+                    CALLBACK,
+                ],
+                cwd=REPO,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                text=True,
+            )
         ready: list[str] = []
         reader = threading.Thread(target=lambda: ready.append(process.stdout.readline()), daemon=True)
         reader.start()
@@ -63,11 +66,12 @@ def provider():
             line = ready[0] if ready else ""
             if not line.startswith("READY "):
                 process.kill()
-                pytest.fail(f"the test OIDC provider did not start: {line!r} {process.stderr.read()[-2000:]}")
+                pytest.fail(f"the test OIDC provider did not start: {line!r} {log_path.read_text()[-2000:]}")
             yield line.split()[1]
         finally:
             process.terminate()
             process.wait(30)
+            process.stdout.close()
 
 
 @pytest.fixture
@@ -323,3 +327,36 @@ def test_with_settings_the_sign_in_page_offers_sso_keeping_the_next_address(clie
     page = client.get(reverse("login") + "?next=" + reverse("course_catalogue"))
     assert "Masuk dengan SSO" in text(page)
     assert f'href="{reverse("sso_start")}?next=/katalog-kursus/"' in page.content.decode()
+
+
+SETTINGS_PROBE = (
+    "import django; django.setup(); from django.conf import settings; from accounts import oidc; "
+    "print(oidc.BACKEND in settings.AUTHENTICATION_BACKENDS, oidc.enabled(), settings.LMS_OIDC_NIP_CLAIM)"
+)
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        ({}, "False False nip"),
+        ({"LMS_OIDC_ISSUER": "https://sso.example.go.id/realms/asn"}, "False False nip"),  # no client id
+        (
+            {
+                "LMS_OIDC_ISSUER": "https://sso.example.go.id/realms/asn/",
+                "LMS_OIDC_CLIENT_ID": "lms",
+                "LMS_OIDC_CLIENT_SECRET": "s3cret",
+                "LMS_OIDC_NIP_CLAIM": "nip_asn",
+            },
+            "True True nip_asn",
+        ),
+    ],
+)
+def test_single_sign_on_is_configured_from_the_environment_alone_without_touching_the_network(environment, expected):
+    # The issuer above does not exist: starting with it configured must not try to reach it.
+    env = {key: value for key, value in os.environ.items() if not key.startswith("LMS_OIDC_")}
+    env.update({"DJANGO_SETTINGS_MODULE": "lms.settings.test", **environment})
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", SETTINGS_PROBE], cwd=REPO, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
