@@ -299,12 +299,17 @@ class SSOCallbackView(OIDCAuthenticationCallbackView):
             # A state not issued to this browser, a replayed one, a bad signature, nonce or audience.
             logger.warning("SSO refused: %s", exc)
             return refused(request, "failed")
-        except (jwt.InvalidTokenError, jwt.PyJWKError) as exc:
+        except jwt.PyJWTError as exc:
             logger.warning("SSO refused: ID token rejected: %s", exc)
             return refused(request, "failed")
         except requests.RequestException as exc:
             # The token or userinfo endpoint refused the code (used, expired, forged) or did not answer.
             logger.warning("SSO failed at the provider: %s", exc)
+            return refused(request, "failed")
+        except (KeyError, TypeError, ValueError):
+            # An answer of the provider shaped otherwise than the specification says (a key set
+            # without "kid", a token answer that is not an object): its fault, not the person's.
+            logger.exception("SSO failed: unexpected answer from the provider")
             return refused(request, "failed")
 
     def login_failure(self):

@@ -289,6 +289,13 @@ def test_a_code_the_provider_never_issued_is_refused(client, sso, matched):
     assert_refused(client, response, 400, "Masuk dengan SSO tidak dapat diselesaikan")
 
 
+def test_an_id_token_signed_otherwise_than_configured_is_refused(client, sso, matched, settings):
+    settings.LMS_OIDC_SIGN_ALGO = "HS256"  # the provider signs RS256: a downgrade is not accepted
+    response = sso_sign_in(client, sso, "siti")
+    assert_refused(client, response, 400, "Masuk dengan SSO tidak dapat diselesaikan")
+    assert User.objects.get(pk=matched.user_id).activated_at is None
+
+
 def test_a_sign_in_cancelled_at_the_provider_gets_its_own_words(client, sso):
     state = parse_qs(urlsplit(start(client)).query)["state"][0]
     response = client.get(reverse("sso_callback") + "?" + urlencode({"error": "access_denied", "state": state}))
@@ -360,3 +367,43 @@ def test_single_sign_on_is_configured_from_the_environment_alone_without_touchin
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == expected
+
+
+# --------------------------------------------------------------------------------------------------
+# The ID token checks the library leaves out. The provider above always signs for our client and as
+# itself, so these sign with the client secret (HS256) as a provider configured so would.
+
+
+@pytest.fixture
+def hs256(settings):
+    settings.LMS_OIDC_ISSUER = "https://sso.example.go.id"
+    settings.LMS_OIDC_CLIENT_ID = "lms"
+    settings.LMS_OIDC_CLIENT_SECRET = "a-client-secret-long-enough-for-hs256"
+    settings.LMS_OIDC_SIGN_ALGO = "HS256"
+    return settings
+
+
+def id_token(settings, **claims) -> str:
+    import jwt
+
+    now = int(timezone.now().timestamp())
+    payload = {"iss": settings.LMS_OIDC_ISSUER, "aud": settings.LMS_OIDC_CLIENT_ID, "sub": "42", "nonce": "n"}
+    payload.update({"iat": now, "exp": now + 300, **claims})
+    return jwt.encode(payload, settings.LMS_OIDC_CLIENT_SECRET, algorithm="HS256")
+
+
+def test_an_id_token_of_this_issuer_for_this_client_is_accepted(hs256):
+    payload = oidc.NIPOIDCBackend().verify_token(id_token(hs256, aud=["other", "lms"]), nonce="n")
+    assert payload["sub"] == "42"
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [{"aud": "another-site"}, {"iss": "https://evil.example"}, {"nonce": "replayed"}],
+    ids=["audience", "issuer", "nonce"],
+)
+def test_an_id_token_for_another_client_or_from_another_issuer_is_refused(hs256, claims):
+    from django.core.exceptions import SuspiciousOperation
+
+    with pytest.raises(SuspiciousOperation):
+        oidc.NIPOIDCBackend().verify_token(id_token(hs256, **claims), nonce="n")
