@@ -199,6 +199,20 @@ def test_a_next_address_on_another_site_is_ignored(client, sso, matched):
     assert response["Location"] == reverse("dashboard")
 
 
+def test_the_callback_runs_a_fixed_number_of_queries(client, sso, matched, django_assert_max_num_queries):
+    ASNProfileFactory.create_batch(
+        20, birth_date=timezone.datetime(1990, 5, 5).date()
+    )  # other people change nothing: the match is one indexed lookup
+    back = local(sign_in_at_provider(sso, start(client), "siti"))
+    # Sessions (the library reloads it), axes' checks and access log, the match, activation, login.
+    with django_assert_max_num_queries(24):
+        assert client.get(back).status_code == 302
+    client.logout()
+    back = local(sign_in_at_provider(sso, start(client), "asing"))
+    with django_assert_max_num_queries(8):
+        assert client.get(back).status_code == 403
+
+
 def test_a_profile_made_inactive_after_an_sso_sign_in_is_signed_out_on_its_next_request(client, sso, matched):
     sso_sign_in(client, sso, "siti")
     User.objects.filter(pk=matched.user_id).update(is_active=False)
