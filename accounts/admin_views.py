@@ -79,7 +79,10 @@ class ActivationCodesView(WagtailAdminTemplateMixin, FormView):
             form.add_error(None, gettext("Everyone in this unit has already activated their account."))
             return self.form_invalid(form)
         issued = activation_codes_generate(
-            user_ids=[row[0] for row in rows], created_by=self.request.user, days=form.cleaned_data["days"]
+            user_ids=[row[0] for row in rows],
+            created_by=self.request.user,
+            days=form.cleaned_data["days"],
+            unit=form.cleaned_data["unit"],
         )
         response = HttpResponse(code_sheet(rows, issued, request=self.request), content_type=XLSX_CONTENT_TYPE)
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

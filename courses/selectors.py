@@ -150,6 +150,17 @@ def jp_earned(*, user, year: int | None = None) -> int:
     return JPCredit.objects.filter(user_id=user.pk, year=year).aggregate(total=Sum("jp"))["total"] or 0
 
 
+def jp_by_year(*, user) -> list[dict]:
+    """The learner's JP per calendar year, newest first: ``{"year", "jp"}`` rows. One query."""
+    return list(
+        JPCredit.objects.filter(user_id=user.pk)
+        .values("year")
+        .annotate(jp=Sum("jp"))
+        .filter(jp__gt=0)
+        .order_by("-year")
+    )
+
+
 @dataclass
 class DashboardCourse:
     enrolment: Enrolment

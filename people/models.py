@@ -2,6 +2,7 @@
 
 from collections import Counter
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -25,6 +26,9 @@ class User(AbstractUser):
     # Set once, when the person first chose their own password (activation, see accounts/) or first
     # signed in through single sign-on. Reports list who has not, so a unit can chase them.
     activated_at = models.DateTimeField(_("activated at"), null=True, blank=True, db_index=True)
+    # The language the person chose on Profil Saya: pages follow it from their next sign-in on any
+    # device (a cookie set then), and the emails sent to them are written in it. Empty: the default.
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
 
     class Meta:
         verbose_name = _("user")

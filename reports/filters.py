@@ -117,8 +117,13 @@ def _band_choices():
     return list(selectors.JPBand.labels().items())
 
 
+def _activation_choices():
+    return list(selectors.Activation.labels().items())
+
+
 class JPComplianceFilterSet(YearFilterMixin, ReportFilterSet):
     band = django_filters.ChoiceFilter(choices=_band_choices, label=_("20 JP status"))
+    activation = django_filters.ChoiceFilter(choices=_activation_choices, label=_("activation"))
 
 
 class QuizResultsFilterSet(ReportFilterSet):

@@ -160,6 +160,19 @@ LMS_ACTIVATION_CODE_DAYS = int(os.environ.get("LMS_ACTIVATION_CODE_DAYS", "30"))
 # Failed activations for one NIP, from any address, before that NIP is paused for the cool-off
 # (the sign-in's own limits per account-and-address and per address apply as well).
 LMS_ACTIVATION_NIP_FAILURE_LIMIT = int(os.environ.get("LMS_ACTIVATION_NIP_FAILURE_LIMIT", "10"))
+# How an account that was never used can be activated: "code" (a slip from the office), "email" (a
+# one-time link to the address in the roster, asked for on *Lupa kata sandi*), or both.
+LMS_ACTIVATION_METHODS = {
+    method.strip() for method in os.environ.get("LMS_ACTIVATION_METHODS", "code,email").split(",") if method.strip()
+}
+LMS_ACTIVATION_LINK_HOURS = int(os.environ.get("LMS_ACTIVATION_LINK_HOURS", "72"))
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("LMS_PASSWORD_RESET_HOURS", "24")) * 3600
+# *Lupa kata sandi*: requests per client address per hour, and emails per account per hour.
+LMS_RECOVERY_ADDRESS_LIMIT = int(os.environ.get("LMS_RECOVERY_ADDRESS_LIMIT", "20"))
+LMS_RECOVERY_EMAILS_PER_HOUR = int(os.environ.get("LMS_RECOVERY_EMAILS_PER_HOUR", "3"))
+# Staff added in the admin choose their own password through the activation link or a code; nobody
+# types a password for someone else (accounts/wagtail_hooks.py sends the link on creation).
+WAGTAILUSERS_PASSWORD_ENABLED = False
 # Single sign-on with an agency's OpenID Connect provider (accounts/oidc.py, docs/accounts.md): on only
 # when both LMS_OIDC_ISSUER and LMS_OIDC_CLIENT_ID are set. Endpoints are discovered on first use.
 LMS_OIDC_ISSUER = os.environ.get("LMS_OIDC_ISSUER", "").strip().rstrip("/")

@@ -6,6 +6,7 @@ module per report family over the shared filters of ``common``; this package nam
 """
 
 from reports.selectors.common import (
+    Activation,
     JPBand,
     current_year,
     enrolments,
@@ -13,6 +14,7 @@ from reports.selectors.common import (
     jp_band_filter,
     jp_close_from,
     jp_target,
+    not_activated_count,
     people,
     wib_midnight,
     year_bounds,
@@ -38,6 +40,7 @@ from reports.selectors.units import FIELDS, Overview, UnitSummary, overview, per
 
 __all__ = [
     "COMPLETION_ORDERINGS",
+    "Activation",
     "FIELDS",
     "CourseRows",
     "JPBand",
@@ -53,6 +56,7 @@ __all__ = [
     "jp_close_from",
     "jp_target",
     "jp_compliance",
+    "not_activated_count",
     "overview",
     "participants_count",
     "people",

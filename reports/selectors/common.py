@@ -81,6 +81,41 @@ def jp_band_filter(band: str, field_name: str = "jp") -> Q:
     }.get(band, Q())
 
 
+# --- account activation ---------------------------------------------------------------------------
+
+
+class Activation:
+    """Whether a person has activated their account (``User.activated_at``, set once) and signs in
+    (``User.last_login``): the people a unit still has to chase. The words are the people admin's."""
+
+    NOT_ACTIVATED = "not_activated"
+    ACTIVATED = "activated"
+    IDLE = "idle"
+    IDLE_DAYS = 30  # activated, but no sign-in for this long (or never): gone quiet
+
+    @staticmethod
+    def labels() -> dict[str, str]:
+        return {
+            Activation.NOT_ACTIVATED: _("Not activated"),
+            Activation.ACTIVATED: _("Activated"),
+            Activation.IDLE: _("Activated, no sign-in for %(days)s days") % {"days": Activation.IDLE_DAYS},
+        }
+
+    @staticmethod
+    def filter(choice: str, user_field: str = "user") -> Q:
+        """The people (rows with a ``user`` relation) in ``choice``; every row for an unknown one."""
+        activated_at, last_login = f"{user_field}__activated_at", f"{user_field}__last_login"
+        if choice == Activation.NOT_ACTIVATED:
+            return Q(**{f"{activated_at}__isnull": True})
+        if choice == Activation.ACTIVATED:
+            return Q(**{f"{activated_at}__isnull": False})
+        if choice == Activation.IDLE:
+            since = timezone.now() - datetime.timedelta(days=Activation.IDLE_DAYS)
+            quiet = Q(**{f"{last_login}__isnull": True}) | Q(**{f"{last_login}__lt": since})
+            return Q(**{f"{activated_at}__isnull": False}) & quiet
+        return Q()
+
+
 # --- shared filters -----------------------------------------------------------------------------
 
 
@@ -89,6 +124,12 @@ def people(*, scope: Scope, unit: UnitKerja | None = None) -> QuerySet[ASNProfil
     if unit is not None:
         rows = rows.filter(unit__path__startswith=unit.path)
     return rows
+
+
+def not_activated_count(*, scope: Scope, unit: UnitKerja | None = None) -> int:
+    """How many ASN in scope (and ``unit``) have not activated their account: one ``COUNT``, live
+    (activation is a fact of today, not of a year's precomputed summary)."""
+    return people(scope=scope, unit=unit).filter(Activation.filter(Activation.NOT_ACTIVATED)).count()
 
 
 def in_unit(unit: UnitKerja | None, *, user_field: str = "user_id") -> Q:

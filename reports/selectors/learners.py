@@ -18,6 +18,7 @@ from people.models import ASNProfile, UnitKerja
 from quizzes.models import Attempt, QuizResult
 from reports.scoping import Scope
 from reports.selectors.common import (
+    Activation,
     JPBand,
     in_scope,
     in_unit,
@@ -31,14 +32,27 @@ from reports.selectors.common import (
 # --- 20 JP compliance ---------------------------------------------------------------------------
 
 
-def jp_compliance(*, scope: Scope, year: int, unit: UnitKerja | None = None, band: str = "") -> QuerySet[ASNProfile]:
-    """Every ASN in scope with the JP credited to them in ``year`` (trainers: in their courses).
+def jp_compliance(
+    *, scope: Scope, year: int, unit: UnitKerja | None = None, band: str = "", activation: str = ""
+) -> QuerySet[ASNProfile]:
+    """Every ASN in scope with the JP credited to them in ``year`` (trainers: in their courses) and
+    their account's ``activated_at`` and ``last_login`` (``Activation``: only those in ``activation``).
 
     The JP total is a correlated subquery on the (user, year) index rather than a join and GROUP BY
     over every profile: ordered by unit and name, PostgreSQL computes it for the rows of one page."""
     credits = JPCredit.objects.filter(scope.rows(course_field="course_ref"), user_id=OuterRef("user_id"), year=year)
     credited = credits.values("user_id").annotate(total=Sum("jp")).values("total")
-    rows = people(scope=scope, unit=unit).select_related("unit").annotate(jp=Coalesce(Subquery(credited), Value(0)))
+    rows = (
+        people(scope=scope, unit=unit)
+        .select_related("unit")
+        .annotate(
+            jp=Coalesce(Subquery(credited), Value(0)),
+            activated_at=F("user__activated_at"),
+            last_login=F("user__last_login"),
+        )
+    )
+    if activation:
+        rows = rows.filter(Activation.filter(activation))
     if band == JPBand.ZERO:
         # An anti-join finds the people without a live credit without summing anyone's JP (every credit
         # carries at least 1 JP and a reversed one is cancelled by its reversal, so "no live credit" is "0 JP").

@@ -11,11 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from people.admin_columns import activation_status
 from quizzes.models import QuizRole
 from reports import filters, selectors
 from reports.columns import ReportColumn, bar, number, percent, person_link, signed, yes_no
@@ -30,6 +32,20 @@ def _jp_heading(view) -> str:
 def _jp_bar(row, view):
     target = selectors.jp_target()
     return bar(min(100, 100 * row.jp / target) if target else 100, f"{number(row.jp)} / {number(target)} JP")
+
+
+def _activation_status(row) -> str:
+    """The people admin's wording ("Belum aktivasi", "Aktivasi 2 Des 2026, terakhir masuk … WIB"),
+    in WIB whatever time zone the viewer's admin profile chose, since it says WIB."""
+    with timezone.override(timezone.get_default_timezone()):
+        return activation_status(row)
+
+
+def _activation_cell(row, view):
+    """On screen, when activated and when last in on two lines (at the wording's comma), so the
+    column does not squeeze the NIP and JP columns into wrapping."""
+    first, comma, rest = _activation_status(row).partition(", ")
+    return format_html("{}<br>{}", first + comma.rstrip(), rest) if comma else first
 
 
 class JPComplianceView(ReportListingView):
@@ -71,6 +87,15 @@ class JPComplianceView(ReportListingView):
             heading=gettext_lazy("20 JP status"),
             value=lambda row, view: view.band_labels[selectors.JPBand.of(row.jp)],
         ),
+        ReportColumn(
+            "activation",
+            label=gettext_lazy("Activation"),
+            heading=gettext_lazy("activation status"),
+            value=lambda row, view: _activation_status(row),
+            cell=_activation_cell,
+        ),
+        ReportColumn("activated_at", heading=gettext_lazy("activated at")),
+        ReportColumn("last_login", heading=gettext_lazy("last sign-in")),
     )
 
     @cached_property
@@ -80,7 +105,11 @@ class JPComplianceView(ReportListingView):
     def get_base_queryset(self):
         values = self.filter_values
         return selectors.jp_compliance(
-            scope=self.scope, year=self.year, unit=values.get("unit"), band=values.get("band", "")
+            scope=self.scope,
+            year=self.year,
+            unit=values.get("unit"),
+            band=values.get("band", ""),
+            activation=values.get("activation", ""),
         )
 
 

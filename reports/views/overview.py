@@ -12,6 +12,14 @@ from reports.columns import as_of
 from reports.views.base import ReportAccessMixin
 
 
+def _with(query, **values) -> str:
+    """The overview's query string (year, unit) with ``values`` set, for a link to a filtered list."""
+    query = query.copy()
+    for key, value in values.items():
+        query[key] = value
+    return query.urlencode()
+
+
 class OverviewView(ReportAccessMixin, WagtailAdminTemplateMixin, TemplateView):
     template_name = "reports/overview.html"
     page_title = gettext_lazy("Reports: overview")
@@ -38,5 +46,7 @@ class OverviewView(ReportAccessMixin, WagtailAdminTemplateMixin, TemplateView):
             query=self.request.GET.urlencode(),
             bar_max=max([bar.asn for bar in summary.bars] or [0]),
             data_as_of=as_of(summary.computed_at) if summary.computed_at else "",
+            not_activated=selectors.not_activated_count(scope=self.scope, unit=unit),
+            not_activated_query=_with(self.request.GET, activation=selectors.Activation.NOT_ACTIVATED),
         )
         return context

@@ -19,17 +19,6 @@ NEW_PASSWORD = "Sungai-Batanghari-77"
 NO_MATCH = "NIP dan kode aktivasi tidak cocok"
 
 
-@pytest.fixture
-def imported():
-    """An ASN as the roster import leaves them: an unusable password, never activated."""
-    profile = ASNProfileFactory(full_name="Siti Rahmā, S.E., M.Si.")
-    user = profile.user
-    user.set_unusable_password()
-    user.activated_at = None
-    user.save()
-    return profile
-
-
 def issue(profile, **kwargs) -> str:
     return activation_codes_generate(user_ids=[profile.user_id], created_by=None, **kwargs)[0].code
 

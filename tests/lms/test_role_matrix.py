@@ -282,6 +282,13 @@ LEARNER_AND_PUBLIC = {
     "password_change_done",
     "activation_start",
     "activation_password",
+    "activation_link",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "profile",
+    "profile_email",
+    "profile_email_confirm",
     "sso_start",  # 404 unless single sign-on is configured (tests/accounts/test_oidc.py)
     "sso_callback",
     "dashboard",
