@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -24,6 +25,8 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
+from accounts import audit
+from accounts.models import ActivationCode
 from people import nip as nip_rules
 
 logger = logging.getLogger("accounts.oidc")
@@ -155,13 +158,21 @@ def refused(request, reason: str, *, nip: str = ""):
 
 
 def sso_signed_in(*, user) -> None:
-    """Record a single sign-on: it counts as activation (the agency vouched for the person), once."""
+    """Record a single sign-on. The first counts as activation (the agency vouched for the person):
+    ``activated_at`` is claimed with one conditional UPDATE (two tabs finishing at once activate once),
+    open codes are voided and the activation goes into the audit log as the other methods' do."""
     if user.activated_at is None:
-        user.activated_at = timezone.now()
-        # Conditional: two tabs finishing at once keep the first time.
-        get_user_model()._default_manager.filter(pk=user.pk, activated_at__isnull=True).update(
-            activated_at=user.activated_at
-        )
+        now = timezone.now()
+        with transaction.atomic():
+            claimed = (
+                get_user_model()._default_manager.filter(pk=user.pk, activated_at__isnull=True).update(activated_at=now)
+            )
+            if claimed:
+                user.activated_at = now
+                ActivationCode.objects.filter(user_id=user.pk, used_at__isnull=True, voided_at__isnull=True).update(
+                    voided_at=now
+                )
+                audit.log_account_event(user=user, action=audit.ACTIVATED, method="sso")
     logger.info("SSO sign-in: user %s", user.pk)
 
 

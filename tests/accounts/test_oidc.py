@@ -23,8 +23,11 @@ import requests
 from axes.models import AccessAttempt, AccessLog
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.models import ModelLogEntry
 
-from accounts import oidc
+from accounts import audit, oidc
+from accounts.models import ActivationCode
+from accounts.services import activation_codes_generate
 from people.models import User
 from tests.accounts.oidc_provider import people
 from tests.factories import ASNProfileFactory, UserFactory
@@ -160,6 +163,7 @@ def text(response) -> str:
 
 def test_a_matched_nip_signs_in_counts_as_activation_and_lands_on_kursus_saya(client, sso, matched, caplog):
     caplog.set_level(logging.INFO, logger="accounts.oidc")
+    activation_codes_generate(user_ids=[matched.user_id], created_by=None)
     response = sso_sign_in(client, sso, "siti")
 
     assert response.status_code == 302 and response["Location"] == reverse("dashboard")
@@ -173,6 +177,10 @@ def test_a_matched_nip_signs_in_counts_as_activation_and_lands_on_kursus_saya(cl
     assert AccessLog.objects.filter(username=matched.user.username).count() == 1
     assert User.objects.count() == 1
     assert f"SSO sign-in: user {matched.user_id}" in caplog.text
+    # The activation is in the audit log like the other methods', with an open code voided.
+    entry = ModelLogEntry.objects.get(action=audit.ACTIVATED, object_id=str(matched.user_id))
+    assert entry.data == {"method": "sso"} and entry.user_id == matched.user_id
+    assert not ActivationCode.objects.usable().filter(user_id=matched.user_id).exists()
 
 
 def test_the_authorization_request_carries_state_nonce_and_pkce_and_the_asked_scopes(client, sso):
@@ -192,6 +200,7 @@ def test_a_safe_next_address_is_honoured_and_an_earlier_activation_is_kept(clien
 
     assert response["Location"] == reverse("course_catalogue")
     assert User.objects.get(pk=matched.user_id).activated_at == earlier
+    assert not ModelLogEntry.objects.filter(action=audit.ACTIVATED).exists()  # activated once, logged once
 
 
 def test_a_next_address_on_another_site_is_ignored(client, sso, matched):
@@ -204,8 +213,9 @@ def test_the_callback_runs_a_fixed_number_of_queries(client, sso, matched, djang
         20, birth_date=timezone.datetime(1990, 5, 5).date()
     )  # other people change nothing: the match is one indexed lookup
     back = local(sign_in_at_provider(sso, start(client), "siti"))
-    # Sessions (the library reloads it), axes' checks and access log, the match, activation, login.
-    with django_assert_max_num_queries(24):
+    # Sessions (the library reloads it), axes' checks and access log, the match, activation (open codes
+    # voided, the audit log), login.
+    with django_assert_max_num_queries(30):
         assert client.get(back).status_code == 302
     client.logout()
     back = local(sign_in_at_provider(sso, start(client), "asing"))
