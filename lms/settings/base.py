@@ -173,6 +173,16 @@ LMS_RECOVERY_EMAILS_PER_HOUR = int(os.environ.get("LMS_RECOVERY_EMAILS_PER_HOUR"
 # Staff added in the admin choose their own password through the activation link or a code; nobody
 # types a password for someone else (accounts/wagtail_hooks.py sends the link on creation).
 WAGTAILUSERS_PASSWORD_ENABLED = False
+# Single sign-on with an agency's OpenID Connect provider (accounts/oidc.py, docs/accounts.md): on only
+# when both LMS_OIDC_ISSUER and LMS_OIDC_CLIENT_ID are set. Endpoints are discovered on first use.
+LMS_OIDC_ISSUER = os.environ.get("LMS_OIDC_ISSUER", "").strip().rstrip("/")
+LMS_OIDC_CLIENT_ID = os.environ.get("LMS_OIDC_CLIENT_ID", "").strip()
+LMS_OIDC_CLIENT_SECRET = os.environ.get("LMS_OIDC_CLIENT_SECRET", "")
+LMS_OIDC_NIP_CLAIM = os.environ.get("LMS_OIDC_NIP_CLAIM", "").strip() or "nip"
+LMS_OIDC_SCOPES = os.environ.get("LMS_OIDC_SCOPES", "").strip() or "openid profile"
+LMS_OIDC_SIGN_ALGO = os.environ.get("LMS_OIDC_SIGN_ALGO", "").strip() or "RS256"
+if LMS_OIDC_ISSUER and LMS_OIDC_CLIENT_ID:
+    AUTHENTICATION_BACKENDS.append("accounts.oidc.NIPOIDCBackend")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "/"

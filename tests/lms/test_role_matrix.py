@@ -289,6 +289,8 @@ LEARNER_AND_PUBLIC = {
     "profile",
     "profile_email",
     "profile_email_confirm",
+    "sso_start",  # 404 unless single sign-on is configured (tests/accounts/test_oidc.py)
+    "sso_callback",
     "dashboard",
     "course_catalogue",
     "course_enrol",
