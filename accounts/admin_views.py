@@ -1,25 +1,26 @@
-"""Wagtail admin screen: generate activation codes for the people of a unit subtree, as an XLSX sheet."""
-
-import io
+"""Wagtail admin screen: generate activation codes for the people of a unit subtree, as an XLSX list
+or a PDF of slips (accounts/sheets.py)."""
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
-from openpyxl import Workbook
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from accounts import codes
+from accounts import sheets
 from accounts.services import activation_codes_generate
 from lms.scoping import scope_for
-from lms.spreadsheets import neutralise_cell, wib_text
 from people.models import ASNProfile, UnitKerja
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SHEETS = {
+    "xlsx": (sheets.xlsx, sheets.XLSX_CONTENT_TYPE),
+    "pdf": (sheets.pdf_slips, sheets.PDF_CONTENT_TYPE),
+}
 
 
 def can_generate_codes(user) -> bool:
@@ -33,6 +34,15 @@ class ActivationCodeForm(forms.Form):
         help_text=_("Codes are made for everyone in this unit and the units below it who has not activated yet."),
     )
     days = forms.IntegerField(label=_("valid for (days)"), min_value=1, max_value=180)
+    sheet_format = forms.ChoiceField(
+        label=_("sheet"),
+        choices=[
+            ("pdf", _("PDF: slips to print and cut, ten per page")),
+            ("xlsx", _("XLSX: a list, one row per person")),
+        ],
+        initial="pdf",
+        widget=forms.RadioSelect,
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -84,39 +94,11 @@ class ActivationCodesView(WagtailAdminTemplateMixin, FormView):
             days=form.cleaned_data["days"],
             unit=form.cleaned_data["unit"],
         )
-        response = HttpResponse(code_sheet(rows, issued, request=self.request), content_type=XLSX_CONTENT_TYPE)
+        extension = form.cleaned_data["sheet_format"]
+        build, content_type = SHEETS[extension]
+        activation_url = self.request.build_absolute_uri(reverse("activation_start"))
+        response = HttpResponse(build(rows, issued, activation_url=activation_url), content_type=content_type)
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = f'attachment; filename="kode-aktivasi-{unit.code}-{stamp}.xlsx"'
+        response["Content-Disposition"] = f'attachment; filename="kode-aktivasi-{unit.code}-{stamp}.{extension}"'
         response["Cache-Control"] = "no-store"
         return response
-
-
-def code_sheet(rows, issued, *, request) -> bytes:
-    """The XLSX to print and cut: one row per person with the code and where to use it."""
-    url = request.build_absolute_uri("/aktivasi/")
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(gettext("Activation codes"))
-    sheet.append(
-        [
-            gettext("NIP"),
-            gettext("Name"),
-            gettext("Work unit"),
-            gettext("Activation code"),
-            gettext("Valid until"),
-            gettext("Activate at"),
-        ]
-    )
-    for (_user_id, nip, name, unit_name), item in zip(rows, issued, strict=True):
-        sheet.append(
-            [
-                nip,
-                neutralise_cell(name),
-                neutralise_cell(unit_name),
-                codes.printed(item.code),
-                wib_text(item.expires_at),
-                url,
-            ]
-        )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

@@ -1,4 +1,4 @@
-"""Benchmark: one request makes activation codes for 10,000 people and returns the XLSX sheet.
+"""Benchmark: one request makes activation codes for 10,000 people and returns the sheet (XLSX and PDF).
 
 Run from the repository root:
 
@@ -72,14 +72,17 @@ def main() -> None:
         admin.groups.add(Group.objects.get(name=ADMIN_BPSDM))
         client = Client()
         client.force_login(admin)
-        for run in ("first", "again (voids the first codes)"):
+        runs = [("xlsx", "first"), ("xlsx", "again (voids the first codes)"), ("pdf", "again, PDF slips")]
+        for sheet_format, run in runs:
             with CaptureQueriesContext(connection) as queries:
                 started = time.perf_counter()
-                response = client.post(reverse("activation_codes:index"), {"unit": unit.pk, "days": 30})
+                response = client.post(
+                    reverse("activation_codes:index"), {"unit": unit.pk, "days": 30, "sheet_format": sheet_format}
+                )
                 elapsed = time.perf_counter() - started
             assert response.status_code == 200, response.status_code
             print(
-                f"{connection.vendor}, {PEOPLE} people, {run}: {elapsed:.2f} s, {len(queries)} queries, "
+                f"{connection.vendor}, {PEOPLE} people, {sheet_format} {run}: {elapsed:.2f} s, {len(queries)} queries, "
                 f"sheet {len(response.content) / 1024:.0f} KiB"
             )
     finally:

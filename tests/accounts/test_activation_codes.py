@@ -56,7 +56,7 @@ def test_a_supervisor_gets_codes_for_the_not_yet_activated_of_their_subtree_only
     choices = page.context["form"].fields["unit"].queryset
     assert set(choices) == {province["dinas"], province["bidang"]}
 
-    response = client.post(reverse(URL), {"unit": province["dinas"].pk, "days": 14})
+    response = client.post(reverse(URL), {"unit": province["dinas"].pk, "days": 14, "sheet_format": "xlsx"})
     header, rows = sheet_rows(response)
     assert header[0] == "NIP" and header[3] == "Kode aktivasi"
     names = [row[1] for row in rows]
@@ -73,7 +73,7 @@ def test_a_supervisor_gets_codes_for_the_not_yet_activated_of_their_subtree_only
 
 def test_a_supervisor_cannot_post_a_unit_outside_their_subtree(client, province):
     client.force_login(province["supervisor"])
-    response = client.post(reverse(URL), {"unit": province["other"].pk, "days": 14})
+    response = client.post(reverse(URL), {"unit": province["other"].pk, "days": 14, "sheet_format": "xlsx"})
     assert response.status_code == 200 and response.context["form"].errors["unit"]
     assert not ActivationCode.objects.exists()
 
@@ -81,12 +81,14 @@ def test_a_supervisor_cannot_post_a_unit_outside_their_subtree(client, province)
 def test_admin_bpsdm_covers_the_province_and_an_all_active_unit_says_so(client, province):
     admin = UserFactory(roles=[ADMIN_BPSDM])
     client.force_login(admin)
-    _header, rows = sheet_rows(client.post(reverse(URL), {"unit": province["root"].pk, "days": 30}))
+    _header, rows = sheet_rows(
+        client.post(reverse(URL), {"unit": province["root"].pk, "days": 30, "sheet_format": "xlsx"})
+    )
     assert len(rows) == 3
     for profile in province["people"].values():
         profile.user.activated_at = profile.user.activated_at or profile.user.date_joined
         profile.user.save()
-    response = client.post(reverse(URL), {"unit": province["root"].pk, "days": 30})
+    response = client.post(reverse(URL), {"unit": province["root"].pk, "days": 30, "sheet_format": "xlsx"})
     assert response.status_code == 200
     assert "sudah mengaktifkan" in response.content.decode()
 
@@ -94,13 +96,62 @@ def test_admin_bpsdm_covers_the_province_and_an_all_active_unit_says_so(client, 
 @pytest.mark.parametrize("roles", [[PESERTA], [PENGAJAR, PESERTA]])
 def test_learners_and_trainers_are_turned_away(client, province, roles):
     client.force_login(UserFactory(roles=roles))
-    response = client.post(reverse(URL), {"unit": province["root"].pk, "days": 30})
+    response = client.post(reverse(URL), {"unit": province["root"].pk, "days": 30, "sheet_format": "xlsx"})
     assert response.status_code in (302, 403)
     assert not ActivationCode.objects.exists()
 
 
 def test_invalid_days_are_refused_with_a_message(client, province):
     client.force_login(UserFactory(roles=[ADMIN_BPSDM]))
-    response = client.post(reverse(URL), {"unit": province["root"].pk, "days": 0})
+    response = client.post(reverse(URL), {"unit": province["root"].pk, "days": 0, "sheet_format": "xlsx"})
     assert response.status_code == 200 and response.context["form"].errors["days"]
     assert not ActivationCode.objects.exists()
+
+
+def pdf_text(response) -> str:
+    from pypdf import PdfReader
+
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].endswith('.pdf"') and "no-store" in response["Cache-Control"]
+    reader = PdfReader(io.BytesIO(response.content))
+    return "\n".join(page.extract_text() for page in reader.pages), len(reader.pages)
+
+
+def test_the_pdf_sheet_has_a_slip_per_person_with_a_code_that_activates(client, province):
+    admin = UserFactory(roles=[ADMIN_BPSDM], activated_at=timezone.now())
+    province["people"]["dinas"].full_name = "Siti Rahmā, S.E., M.Si."  # beyond Latin-1
+    province["people"]["dinas"].save()
+    client.force_login(admin)
+    text, pages = pdf_text(client.post(reverse(URL), {"unit": province["root"].pk, "days": 30, "sheet_format": "pdf"}))
+    assert pages == 1
+    assert "Siti Rahmā, S.E., M.Si." in text and "=Budi Bidang" in text and "Dedi Aktif" not in text
+    printed = set(re_codes(text))
+    assert len(printed) == 3, "one slip per person not yet activated"
+    assert "Berlaku sampai" in text and "WIB" in text and "http://testserver/aktivasi/" in text
+    nip = province["people"]["dinas"].nip
+    matched = [
+        code
+        for code in printed
+        if ActivationCode.objects.usable()
+        .filter(
+            user__asn_profile__nip=nip,
+            digest=codes.digest(user_id=province["people"]["dinas"].user_id, code=code.replace("-", "")),
+        )
+        .exists()
+    ]
+    assert len(matched) == 1, "the slip's code is the one stored for that person"
+
+
+def re_codes(text):
+    import re
+
+    return re.findall(rf"\b[{codes.ALPHABET}]{{4}}-[{codes.ALPHABET}]{{4}}\b", text)
+
+
+def test_many_people_fill_pages_of_ten_slips(client, province):
+    for index in range(21):
+        imported(province["other"], f"Peserta {index:02d}")
+    admin = UserFactory(roles=[ADMIN_BPSDM], activated_at=timezone.now())
+    client.force_login(admin)
+    text, pages = pdf_text(client.post(reverse(URL), {"unit": province["other"].pk, "days": 30, "sheet_format": "pdf"}))
+    assert pages == 3 and len(re_codes(text)) == 22
