@@ -3,17 +3,20 @@ or a PDF of slips (accounts/sheets.py)."""
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils import formats, timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from accounts import sheets
-from accounts.services import activation_codes_generate
+from accounts.selectors import method_enabled
+from accounts.services import activation_codes_generate, activation_links_send
 from lms.scoping import scope_for
 from people.models import ASNProfile, UnitKerja
 
@@ -78,8 +81,13 @@ class ActivationCodesView(WagtailAdminTemplateMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "email_method": method_enabled("email")}
+
     def form_valid(self, form):
         unit = form.cleaned_data["unit"]
+        if self.request.POST.get("action") == "email":
+            return self.send_links(form, unit)
         rows = list(
             people_to_activate(user=self.request.user, unit=unit).values_list(
                 "user_id", "nip", "full_name", "unit__name"
@@ -102,3 +110,36 @@ class ActivationCodesView(WagtailAdminTemplateMixin, FormView):
         response["Content-Disposition"] = f'attachment; filename="kode-aktivasi-{unit.code}-{stamp}.{extension}"'
         response["Cache-Control"] = "no-store"
         return response
+
+    def send_links(self, form, unit):
+        """Mail an activation link to everyone of the subtree not yet activated who has an email; the
+        others still need a code, and the message says how many."""
+        if not method_enabled("email"):
+            raise PermissionDenied
+        people = people_to_activate(user=self.request.user, unit=unit)
+        users = [profile.user for profile in people.exclude(user__email="").select_related("user")]
+        without_email = people.filter(user__email="").count()
+        if not users:
+            form.add_error(None, gettext("Nobody left to activate in this unit has an email address: give them codes."))
+            return self.form_invalid(form)
+        sent = activation_links_send(users=users, unit=unit, by=self.request.user, request=self.request)
+        messages.success(
+            self.request,
+            ngettext(
+                "An activation link was sent to %(count)s person.",
+                "An activation link was sent to %(count)s people.",
+                sent,
+            )
+            % {"count": formats.number_format(sent, force_grouping=True)},
+        )
+        if without_email:
+            messages.warning(
+                self.request,
+                ngettext(
+                    "%(count)s person has no email address: give them a code.",
+                    "%(count)s people have no email address: give them codes.",
+                    without_email,
+                )
+                % {"count": formats.number_format(without_email, force_grouping=True)},
+            )
+        return redirect(self.request.path)

@@ -7,12 +7,14 @@ ACTIVATED = "accounts.account.activate"
 PASSWORD_RESET = "accounts.account.password_reset"  # noqa: S105 (an action name)
 CODES_GENERATED = "accounts.activation_codes.generate"
 EMAIL_CHANGED = "accounts.account.email_change"
+LINKS_SENT = "accounts.activation_links.send"
 
 # action: (label, message), as Wagtail's own ``register_log_actions`` take them.
 ACTIONS = {
     ACTIVATED: (_("Activate account"), _("Account activated")),
     PASSWORD_RESET: (_("Reset password"), _("Password reset through an emailed link")),
     CODES_GENERATED: (_("Generate activation codes"), _("Activation codes generated")),
+    LINKS_SENT: (_("Send activation links"), _("Activation links emailed")),
     EMAIL_CHANGED: (_("Change email"), _("Email address changed through a confirmation link")),
 }
 
@@ -33,3 +35,7 @@ def log_codes_generated(*, unit, by, people: int, days) -> None:
     """One entry on the unit's history for one sheet of codes (not one per person: a sheet may hold
     thousands)."""
     log(instance=unit, action=CODES_GENERATED, user=by, data={"people": people, "days": days})
+
+
+def log_links_sent(*, unit, by, people: int) -> None:
+    log(instance=unit, action=LINKS_SENT, user=by, data={"people": people})

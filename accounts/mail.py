@@ -4,7 +4,7 @@ Sent in the request for now; issue 16's task queue takes them off it."""
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -19,8 +19,8 @@ def _link(request, url_name: str, *, user, token: str) -> str:
     return request.build_absolute_uri(reverse(url_name, kwargs={"uidb64": uidb64, "token": token}))
 
 
-def _send(*, user, template: str, context: dict, to: str | None = None) -> None:
-    """Render and send in the language the person chose on Profil Saya, else the page's."""
+def _message(*, user, template: str, context: dict, to: str | None = None) -> EmailMessage:
+    """Rendered in the language the person chose on Profil Saya, else the page's."""
     profile = getattr(user, "asn_profile", None)
     context = {
         "name": profile.full_name if profile else (user.get_full_name() or user.get_username()),
@@ -30,11 +30,15 @@ def _send(*, user, template: str, context: dict, to: str | None = None) -> None:
     with translation.override(user.language or translation.get_language()):
         subject = render_to_string(f"accounts/email/{template}_subject.txt", context)
         body = render_to_string(f"accounts/email/{template}_body.txt", context)
-    EmailMessage(" ".join(subject.split()), body, to=[to or user.email]).send()
+    return EmailMessage(" ".join(subject.split()), body, to=[to or user.email])
 
 
-def send_activation_link(*, user, request) -> None:
-    _send(
+def _send(**kwargs) -> None:
+    _message(**kwargs).send()
+
+
+def _activation_message(*, user, request) -> EmailMessage:
+    return _message(
         user=user,
         template="activation",
         context={
@@ -42,6 +46,18 @@ def send_activation_link(*, user, request) -> None:
             "hours": settings.LMS_ACTIVATION_LINK_HOURS,
         },
     )
+
+
+def send_activation_link(*, user, request) -> None:
+    _activation_message(user=user, request=request).send()
+
+
+def send_activation_links(*, users, request) -> int:
+    """One activation link to each of ``users`` (profiles loaded), over one mail connection."""
+    messages = [_activation_message(user=user, request=request) for user in users]
+    if not messages:
+        return 0
+    return get_connection().send_messages(messages) or 0
 
 
 def send_password_reset_link(*, user, request) -> None:

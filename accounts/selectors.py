@@ -1,10 +1,16 @@
 """Reads of the accounts app: finding the account an activation or a recovery is about, and checking a code."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from accounts import codes
 from accounts.models import ActivationCode
 from people.auth import account_for_login
+
+
+def method_enabled(method: str) -> bool:
+    """Whether activation by ``"code"`` or ``"email"`` is switched on (``LMS_ACTIVATION_METHODS``)."""
+    return method in settings.LMS_ACTIVATION_METHODS
 
 
 def account_for_activation(login: str):

@@ -181,3 +181,11 @@ def email_change_confirm(*, user, token: str, request) -> bool:
     if old_email:
         mail.send_email_changed_notice(user=user, old_email=old_email, request=request)
     return True
+
+
+def activation_links_send(*, users, unit, by, request) -> int:
+    """An office mails activation links to the not-yet-activated of ``unit`` with an email (the caller
+    scopes them): one connection for all, one audit entry on the unit."""
+    sent = mail.send_activation_links(users=users, request=request)
+    audit.log_links_sent(unit=unit, by=by, people=sent)
+    return sent

@@ -21,6 +21,7 @@ from django.views import View
 from accounts import selectors, services, throttle
 from accounts.forms import ActivationForm, EmailChangeForm, ProfileForm, RecoveryForm
 from accounts.models import ActivationCode
+from accounts.selectors import method_enabled
 from accounts.services import activation_complete
 from accounts.tokens import activation_token
 from courses.selectors import current_year, jp_by_year
@@ -29,10 +30,6 @@ from people.models import ASNProfile
 SESSION_KEY = "accounts.activation"
 STEP_SECONDS = 15 * 60  # time to choose a password once the code has been checked
 BACKEND = "people.auth.NIPOrUsernameBackend"
-
-
-def method_enabled(method: str) -> bool:
-    return method in settings.LMS_ACTIVATION_METHODS
 
 
 class CodeMethodRequired:
@@ -49,17 +46,21 @@ class CodeMethodRequired:
 class ActivationView(CodeMethodRequired, View):
     template_name = "accounts/activation.html"
 
+    def page(self, request, form, status=200):
+        context = {"form": form, "email_method": method_enabled("email")}
+        return render(request, self.template_name, context, status=status)
+
     def get(self, request):
-        return render(request, self.template_name, {"form": ActivationForm()})
+        return self.page(request, ActivationForm())
 
     def post(self, request):
         form = ActivationForm(request.POST)
         if not form.is_valid():
-            return render(request, self.template_name, {"form": form})
+            return self.page(request, form)
         login_typed = form.cleaned_data["login"]
         if not throttle.activation_allowed(request, login_typed):
             form.add_error(None, _("Too many tries. Wait 15 minutes and try again, or ask your office."))
-            return render(request, self.template_name, {"form": form}, status=429)
+            return self.page(request, form, status=429)
         user = selectors.account_for_activation(login_typed)
         code = selectors.matching_code(user=user, typed_code=form.cleaned_data["code"])
         problem = self.problem(user, code)
@@ -67,7 +68,7 @@ class ActivationView(CodeMethodRequired, View):
             if code is None:
                 throttle.record_failure(request, login_typed)
             form.add_error(None, problem)
-            return render(request, self.template_name, {"form": form})
+            return self.page(request, form)
         request.session[SESSION_KEY] = {"user": user.pk, "code": code.pk, "at": int(time.time())}
         return redirect("activation_password")
 

@@ -11,7 +11,7 @@ from wagtail.admin.viewsets.base import ViewSet
 
 from accounts import audit, mail
 from accounts.admin_views import ActivationCodesView
-from accounts.views import method_enabled
+from accounts.selectors import method_enabled
 
 
 class ActivationCodesMenuItem(MenuItem):

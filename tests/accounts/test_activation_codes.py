@@ -155,3 +155,45 @@ def test_many_people_fill_pages_of_ten_slips(client, province):
     client.force_login(admin)
     text, pages = pdf_text(client.post(reverse(URL), {"unit": province["other"].pk, "days": 30, "sheet_format": "pdf"}))
     assert pages == 3 and len(re_codes(text)) == 22
+
+
+def test_a_supervisor_emails_activation_links_to_their_subtree_and_is_told_who_still_needs_a_code(client, province):
+    from django.core import mail
+    from wagtail.models import ModelLogEntry
+
+    from accounts import audit
+
+    people = province["people"]
+    people["bidang"].user.email = ""  # no address in the roster
+    people["bidang"].user.save()
+    client.force_login(province["supervisor"])
+    response = client.post(
+        reverse(URL),
+        {"unit": province["dinas"].pk, "days": 30, "sheet_format": "pdf", "action": "email"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert [message.to for message in mail.outbox] == [[people["dinas"].user.email]]
+    shown = [str(message) for message in response.context["messages"]]
+    assert shown == ["Tautan aktivasi dikirim ke 1 orang.", "1 orang tidak punya alamat email: berikan kode."]
+    assert "/aktivasi/email/" in mail.outbox[0].body
+    entry = ModelLogEntry.objects.get(action=audit.LINKS_SENT)
+    assert entry.object_id == str(province["dinas"].pk) and entry.data == {"people": 1}
+    assert not ActivationCode.objects.exists(), "no codes are made by sending links"
+
+
+def test_sending_links_to_a_unit_outside_the_scope_or_with_email_off_is_refused(client, province, settings):
+    from django.core import mail
+
+    client.force_login(province["supervisor"])
+    outside = client.post(
+        reverse(URL), {"unit": province["other"].pk, "days": 30, "sheet_format": "pdf", "action": "email"}
+    )
+    assert outside.status_code == 200 and outside.context["form"].errors["unit"]
+    settings.LMS_ACTIVATION_METHODS = {"code"}
+    assert "Kirim tautan aktivasi" not in client.get(reverse(URL)).content.decode()
+    refused = client.post(
+        reverse(URL), {"unit": province["dinas"].pk, "days": 30, "sheet_format": "pdf", "action": "email"}
+    )
+    # Wagtail turns the refusal into its "no permission" redirect to the dashboard.
+    assert (refused.status_code, refused["Location"]) == (302, "/admin/") and not mail.outbox
