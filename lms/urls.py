@@ -16,6 +16,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("", include("people.urls")),
     path("", include("accounts.urls")),
+    path("", include("certificates.urls")),
     path("", include("accounts.oidc_urls")),
     path("", include("courses.urls")),
     path("", include("quizzes.urls")),

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courses import completion
+from courses import completion, events
 from courses.models import (
     CompletionRule,
     CoursePage,
@@ -68,6 +68,7 @@ def enrolment_refresh_by_ids(*, user_id: int, course: CoursePage) -> Enrolment |
     if outline.is_started and enrolment.started_at is None:
         enrolment.started_at = now
     failing = outline.failing_required_items
+    was_completed = enrolment.completed_at is not None
     reopened = enrolment.completed_at is not None and bool(failing)
     if reopened:
         enrolment.completed_at = None
@@ -84,6 +85,11 @@ def enrolment_refresh_by_ids(*, user_id: int, course: CoursePage) -> Enrolment |
     enrolment.save()
     if enrolment.completed_at:
         _credit_jp(enrolment=enrolment, course=course)
+        if not was_completed:
+            completed = enrolment
+            transaction.on_commit(
+                lambda: events.course_completed.send(sender=Enrolment, enrolment=completed, course=course)
+            )
     elif reopened:
         _reverse_jp(enrolment=enrolment, course=course, now=now, failing=failing)
     return enrolment

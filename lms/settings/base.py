@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "quizzes",
     "h5p",
     "accounts",
+    "certificates",
     "reports",
     "scale",  # the province-scale data set of the benchmarks (manage.py seed_scale)
     # Wagtail
@@ -183,6 +184,8 @@ LMS_OIDC_SCOPES = os.environ.get("LMS_OIDC_SCOPES", "").strip() or "openid profi
 LMS_OIDC_SIGN_ALGO = os.environ.get("LMS_OIDC_SIGN_ALGO", "").strip() or "RS256"
 if LMS_OIDC_ISSUER and LMS_OIDC_CLIENT_ID:
     AUTHENTICATION_BACKENDS.append("accounts.oidc.NIPOIDCBackend")
+# Certificates (certificates/): requests to the public verification page per client address per minute.
+LMS_CERTIFICATE_VERIFY_PER_MINUTE = int(os.environ.get("LMS_CERTIFICATE_VERIFY_PER_MINUTE", "30"))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "/"

@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, 
 from django.db.models.functions import Coalesce
 from wagtail.models import Page
 
+from certificates.models import Certificate, CertificateStatus
 from courses.models import CoursePage, Enrolment, JPCredit, JPEntryKind
 from h5p.models import H5PPlacement, H5PResult
 from people.models import ASNProfile, UnitKerja
@@ -207,6 +208,12 @@ def siasn_rows(*, scope: Scope, start: datetime.date, end: datetime.date, unit: 
             JPCredit.live_credits()
             .filter(user_id=OuterRef("user_id"), course_ref=OuterRef("course_id"))
             .values("jp")[:1]
+        ),
+        # SIASN's nomorSertipikat: the valid certificate of this completion (certificates/).
+        certificate_number=Subquery(
+            Certificate.objects.filter(
+                enrolment_ref=OuterRef("pk"), completed_at=OuterRef("completed_at"), status=CertificateStatus.VALID
+            ).values("number")[:1]
         ),
     )
     return rows

@@ -239,7 +239,7 @@ class SIASNExportView(ReportListingView):
         _siasn("jenisDiklatId", lambda row, view: settings.LMS_SIASN_JENIS_DIKLAT.get(row.competency_kind or "", "")),
         _siasn("jenisKursusSertipikat", lambda row, view: settings.LMS_SIASN_JENIS_KURSUS_SERTIPIKAT),
         _siasn("jumlahJam", _jumlah_jam, label="jumlahJam"),
-        _siasn("nomorSertipikat", lambda row, view: ""),
+        _siasn("nomorSertipikat", lambda row, view: row.certificate_number or ""),
         _siasn("tahunKursus", lambda row, view: timezone.localtime(row.completed_at).year),
         _siasn(
             "tanggalKursus", lambda row, view: _siasn_date(row.enrolled_at or row.started_at), label="tanggalKursus"

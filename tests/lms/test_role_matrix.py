@@ -209,6 +209,14 @@ OURS: dict[str, Expect] = {
     # The copy form opens for whoever may edit the page; copying it into the catalogue then needs add
     # permission there, which only Admin BPSDM has (tests/lms/test_scoping.py posts it).
     "wagtailadmin_pages:copy": expect(MANAGES_A),
+    # --- certificates ------------------------------------------------------------------------
+    **_model_viewset("certificate_templates", listing={ADMIN}, detail=()),
+    "certificate_templates:preview": NOBODY_BUT_ADMIN,
+    **_model_viewset("certificate_rules", listing={ADMIN}, detail=()),
+    **_model_viewset("certificates", listing=STAFF, detail=SEES_LEARNER_A, sees=SEES_LEARNER_A, read_only=True),
+    "certificates:download": expect(SEES_LEARNER_A),
+    "certificates:revoke": NOBODY_BUT_ADMIN,
+    "certificates:reissue": expect(get=False, why="POST only: tests/certificates/test_certificates.py"),
 }
 
 # Wagtail's own screens (images, documents, media, users, settings, workflows…): governed by Wagtail's
@@ -289,6 +297,9 @@ LEARNER_AND_PUBLIC = {
     "profile",
     "profile_email",
     "profile_email_confirm",
+    "my_certificates",
+    "certificate_download",
+    "certificate_verify",
     "sso_start",  # 404 unless single sign-on is configured (tests/accounts/test_oidc.py)
     "sso_callback",
     "dashboard",

@@ -10,6 +10,7 @@ from datetime import date
 from django.http import QueryDict
 from django.utils import timezone
 
+from certificates.models import CertificateTemplate, CourseCertificateRule
 from courses.models import Enrolment, EnrolmentStatus, JPCredit
 from h5p.models import H5PPlacement, H5PResult, H5PStatement
 from people.roles import ADMIN_BPSDM, PENGAJAR, PESERTA, SUPERVISOR
@@ -94,6 +95,21 @@ def _h5p(title, course, lesson_parent, user, uploader):
     return content
 
 
+def _certificate(learner, course):
+    """Course A's certificate for learner A, under a default template and a rule of course A."""
+    from certificates.services import certificate_issue
+
+    CertificateTemplate.objects.create(
+        name="Bawaan", is_default=True, signer_name="Kepala", signer_position="Kepala BPSDM"
+    )
+    CourseCertificateRule.objects.create(course=course)
+    enrolment = Enrolment.objects.get(user=learner, course=course)
+    if enrolment.completed_at is None:
+        enrolment.completed_at = timezone.now()
+        enrolment.save(update_fields=["completed_at"])
+    return certificate_issue(enrolment=enrolment, course=course)
+
+
 def build_world():
     unit_x = UnitFactory(name="Dinas Matriks X")
     unit_y = UnitFactory(name="Dinas Matriks Y")
@@ -163,7 +179,11 @@ def build_world():
     }
     slot_a = AttemptSlot.objects.get(attempt=attempt_a, number=1)
     slot_b = AttemptSlot.objects.get(attempt__user=learner_b, number=1)
+    certificate_a = _certificate(learner_a, course_a)
     objects = {
+        "certificate_templates": certificate_a.snapshot["template_id"],
+        "certificate_rules": CourseCertificateRule.objects.get(course=course_a).pk,
+        "certificates": certificate_a.pk,
         "people_asnprofile": profile_a.pk,
         "people_unitkerja": unit_x.pk,
         "quizzes_question": quiz_a.quiz_questions.first().question_id,
