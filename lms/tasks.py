@@ -57,8 +57,12 @@ def background_task(
     max_delay: float = 3600,
     priority: int = 0,
     queue_name: str = "default",
+    on_give_up: Callable | None = None,
 ) -> Callable:
-    """Declare a task on the background backend, retried with backoff on ``transient`` errors."""
+    """Declare a task on the background backend, retried with backoff on ``transient`` errors.
+
+    ``on_give_up(exc, *args, **kwargs)`` runs when the last attempt fails with a transient error (to
+    record the final state on the task's own rows), before the error is raised."""
     if attempts < 1:
         raise ValueError("attempts must be at least 1")
 
@@ -70,6 +74,8 @@ def background_task(
             except transient as exc:
                 if _attempt >= attempts:
                     logger.warning("task %s failed for good after %d attempts: %r", func.__qualname__, _attempt, exc)
+                    if on_give_up is not None:
+                        on_give_up(exc, *args, **kwargs)
                     raise
                 delay = retry_delay(_attempt, backoff=backoff, max_delay=max_delay)
                 again = the_task

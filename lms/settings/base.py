@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "h5p",
     "accounts",
     "reports",
+    "notifications",
     "scale",  # the province-scale data set of the benchmarks (manage.py seed_scale)
     # Wagtail
     "wagtail.contrib.forms",
@@ -103,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "csp.context_processors.nonce",
+                "notifications.context_processors.bell",
             ],
         },
     },
