@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from notifications.kinds import Kind
 
@@ -10,9 +11,9 @@ from notifications.kinds import Kind
 class EmailState(models.TextChoices):
     PENDING = "pending", _("Waiting to be sent")
     SENDING = "sending", _("Being sent")
-    SENT = "sent", _("Sent")
+    SENT = "sent", pgettext_lazy("email state", "Sent")
     RETRYING = "retrying", _("Failed, will be retried")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", pgettext_lazy("email state", "Failed")
     OPTED_OUT = "opted_out", _("Not sent: email switched off for this kind")
     NO_ADDRESS = "no_address", _("Not sent: no email address")
 

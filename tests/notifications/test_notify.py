@@ -37,6 +37,8 @@ def test_notify_twice_keeps_one_notification_and_sends_one_email(django_capture_
     assert Notification.objects.count() == 1
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [user.email]
+    assert mail.outbox[0].subject == "Learning Jambi: Permintaan pendaftaran disetujui"  # Bahasa Indonesia
+    assert "Halo " in mail.outbox[0].body and "/notifikasi/" in mail.outbox[0].body
     assert "Permintaan Anda disetujui." in mail.outbox[0].body
     assert "http://testserver/kursus/" in mail.outbox[0].body
     first.refresh_from_db()
@@ -63,10 +65,13 @@ def test_the_database_refuses_a_second_row_for_the_same_subject():
 
 def test_a_rolled_back_action_queues_no_email(django_capture_on_commit_callbacks):
     user = learner()
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            say(user)
-            raise RuntimeError("the action failed")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        say(user)
+        raise RuntimeError("the action failed")
     assert callbacks == [] and not Notification.objects.exists() and mail.outbox == []
 
 
