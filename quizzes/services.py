@@ -484,6 +484,9 @@ def essay_grade(*, slot_id: int, mark: Decimal, comment: str, grader) -> Attempt
             "learner": attempt.user_id,
         },
     )
+    from notifications import events  # the learner is told once per essay, however often it is regraded
+
+    events.essay_graded(slot=slot, attempt=attempt)
     return slot
 
 

@@ -101,6 +101,9 @@ def enrolment_decide(*, enrolment: Enrolment, by, approve: bool) -> Enrolment:
         enrolment.status = EnrolmentStatus.REJECTED
     enrolment.save()
     audit.log_enrolment_action(enrolment=enrolment, action=audit.APPROVE if approve else audit.DECLINE, by=by)
+    from notifications import events  # the learner is told (once per course and outcome; emailed on commit)
+
+    events.enrolment_decided(enrolment=enrolment, approved=approve)
     if approve:
         enrolment_refresh(user=enrolment.user, course=enrolment.course)
         enrolment.refresh_from_db()
@@ -183,6 +186,9 @@ def course_assign(*, course: CoursePage, by, users=(), units=()) -> AssignResult
     result.unchanged = len(existing) - len(to_reactivate)
     if new_rows:
         course_enrolments_refresh(course=course, user_ids=[row.user_id for row in new_rows])
+    from notifications import events  # those newly assigned are told (once per course; emailed on commit)
+
+    events.course_assigned(course=course, user_ids=[*(row.user_id for row in new_rows), *to_reactivate])
     return result
 
 

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "accounts",
     "certificates",
     "reports",
+    "notifications",
     "scale",  # the province-scale data set of the benchmarks (manage.py seed_scale)
     # Wagtail
     "wagtail.contrib.forms",
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "taggit",
     "axes",
     "csp",
+    "django_tasks_db",  # the database task backend (TASKS["background"]); worker: manage.py db_worker
     # Django
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -103,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "csp.context_processors.nonce",
+                "notifications.context_processors.bell",
             ],
         },
     },
@@ -337,6 +340,16 @@ WAGTAILMEDIA = {"MEDIA_MODEL": "wagtailmedia.Media"}
 # Email: console in development; SMTP settings from the environment in production.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "lms@bpsdm.jambiprov.go.id")
+
+# Tasks (django-tasks). Wagtail's own tasks (search and reference index) stay on "default", run in
+# the request as before. The platform's background work (emails, ...) goes to "background": rows in
+# the database (django-tasks-db), run by `manage.py db_worker --backend background` (Procfile: worker;
+# `make run` starts one). Workers claim rows with SELECT ... FOR UPDATE SKIP LOCKED on PostgreSQL, an
+# exclusive transaction on SQLite, so any number of them is safe. Retries: lms/tasks.py.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "background": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+}
 
 # Domain settings an administrator may change (see docs/domain.md).
 LMS_JP_MINUTES = int(os.environ.get("LMS_JP_MINUTES", "45"))

@@ -1,9 +1,10 @@
 """Query budgets of the pages a learner opens: fixed, whatever the size of the course or the catalogue.
 
 Budgets (signed-in learner, SQLite and PostgreSQL alike; they include the session, the user, Wagtail's
-page routing and the header's permission check):
-catalogue 15 with a search (14 without), course page 13, module page 13, lesson page 9 (8 once the lesson
-body is cached: as many as the bare home page), dashboard 10,
+page routing, the header's permission check and the header's notification bell, one COUNT query of
+the unread notifications, added by issue 16 to every pin below):
+catalogue 16 with a search (15 without), course page 13, module page 13, lesson page 10 (9 once the lesson
+body is cached: as many as the bare home page), dashboard 11,
 progress heartbeat 5 (4 in practice). The course outline's structure is cached per ``outline_version``
 (see ``courses/completion.py``), so once warm the outline costs no query of its own.
 """
@@ -20,11 +21,11 @@ from tests.courses.factories import build_course, catalogue, enrol, learner, vid
 
 pytestmark = pytest.mark.django_db
 
-CATALOGUE_QUERIES = 15
+CATALOGUE_QUERIES = 16  # +1 the bell (notifications.context_processors.bell)
 COURSE_QUERIES = 13
 MODULE_QUERIES = 13
-LESSON_QUERIES = 9
-DASHBOARD_QUERIES = 10
+LESSON_QUERIES = 10  # +1 the bell
+DASHBOARD_QUERIES = 11  # +1 the bell
 HEARTBEAT_QUERIES = 5
 
 

@@ -320,6 +320,10 @@ LEARNER_AND_PUBLIC = {
     "h5p:file",
     "h5p:player",  # token in the path: access checked per learner (tests/h5p/test_views.py)
     "h5p:token_file",
+    "notifications",  # the learner's own notifications only (tests/notifications/test_views.py)
+    "notification_read",
+    "notifications_read_all",
+    "notification_preferences",
     "media",
 }
 

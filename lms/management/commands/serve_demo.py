@@ -1,5 +1,5 @@
 """`make run` in one Django start-up: migrate when needed, seed the demo when it changed, print the
-sign-ins, start the periodic jobs beside the server, then serve with gunicorn in this process.
+sign-ins, start the periodic jobs and one task worker beside the server, then serve with gunicorn in this process.
 
 The demo is seeded again only when a migration ran, the demo modules changed, or the demo admin is
 missing; the fingerprint of what was seeded is kept in ``--stamp`` (``.make/demo-seeded``).
@@ -21,6 +21,9 @@ from django.db.migrations.executor import MigrationExecutor
 
 from lms.management.commands.demo_info import demo_info_lines
 from lms.management.commands.seed_demo import demo_modules
+
+# One task worker for the "background" backend (lms/tasks.py), as the Procfile's worker entry runs it.
+WORKER_ARGS = ["db_worker", "--backend", "background", "--queue-name", "*", "--no-reload", "--interval", "1"]
 
 
 def pending_migrations(database=DEFAULT_DB_ALIAS) -> int:
@@ -91,10 +94,16 @@ class Command(BaseCommand):
             [sys.executable, "manage.py", "run_periodic", "--parent-pid", str(os.getpid())],
             cwd=settings.BASE_DIR,
         )
+        worker = subprocess.Popen(  # noqa: S603 - our own manage.py, fixed arguments
+            [sys.executable, "manage.py", *WORKER_ARGS],
+            cwd=settings.BASE_DIR,
+        )
         try:
             serve(host=host, port=port, workers=workers, threads=threads)
         finally:
+            # SIGTERM: the worker finishes the task it is running, then exits (django-tasks-db).
             periodic.terminate()
+            worker.terminate()
 
 
 def serve(*, host: str, port: int, workers: int, threads: int) -> None:
