@@ -11,7 +11,9 @@ from django_tasks_db.models import DBTaskResult
 from lms.tasks import RetryScheduled, retry_delay
 from tests.lms import tasks_for_tests
 
-pytestmark = pytest.mark.django_db
+# transaction=True: the worker closes its database connection after each task, as it does in
+# production; inside a test transaction on PostgreSQL that would close the test's own.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 DB_TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},

@@ -110,6 +110,8 @@ def test_the_email_task_run_twice_sends_once(django_capture_on_commit_callbacks)
     assert len(mail.outbox) == 1
 
 
+# transaction=True: the worker closes its connection after each task (see tests/lms/test_tasks.py).
+@pytest.mark.django_db(transaction=True)
 @override_settings(TASKS=DB_TASKS)
 def test_a_mail_server_that_is_down_keeps_the_notification_and_retries_until_it_is_up(
     django_capture_on_commit_callbacks,
@@ -145,6 +147,8 @@ def test_a_mail_server_that_is_down_keeps_the_notification_and_retries_until_it_
     ]
 
 
+# transaction=True: the worker closes its connection after each task (see tests/lms/test_tasks.py).
+@pytest.mark.django_db(transaction=True)
 @override_settings(TASKS=DB_TASKS)
 def test_a_mail_server_down_for_good_leaves_the_email_failed_with_its_error(django_capture_on_commit_callbacks):
     user = learner()
