@@ -124,7 +124,9 @@ def test_two_tabs_on_one_attempt_the_stale_tab_shows_the_saved_answer_and_says_s
 
     # Tab B still shows the page as it was loaded: its save carries the number tab A just used, so the
     # server answers "stale" with that very number (which the script used to take for "saved").
-    tab_b.get_by_label("Salah").check()
+    # click(), not check(): the script may put the server's answer back before Playwright looks, and
+    # check() would then report that the click "did not change the state" (which is the point here).
+    tab_b.get_by_label("Salah").click()
     expect(status_b).to_contain_text("Soal 1 dijawab di jendela lain: periksa kembali.")
     note_b = tab_b.locator('fieldset[data-slot="1"] .reloaded-note')
     expect(note_b).to_have_text(
