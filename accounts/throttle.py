@@ -6,10 +6,10 @@ from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
-from django.core.cache import cache
 from django.db.models import Sum
 from django.utils import timezone
 
+from lms import ratelimit
 from people.auth import axes_username
 
 
@@ -37,29 +37,16 @@ def record_failure(request, login: str) -> None:
     user_login_failed.send(sender=__name__, credentials=_credentials(login), request=request)
 
 
-def _client_address(request) -> str:
-    return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR", "")
-
-
-def _count(key: str, *, window: int) -> int:
-    """Add one to the counter ``key`` that lives ``window`` seconds from its first use (the shared
-    cache: Redis at scale, so every gunicorn process counts together)."""
-    cache.add(key, 0, timeout=window)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        return 1
-
-
 def recovery_address_allowed(request) -> bool:
     """One more *Lupa kata sandi* request from this address in the hour? Over the limit the page
     says so (it tells nothing about any account)."""
-    address = _client_address(request)
-    return _count(f"accounts:recovery:address:{address}", window=3600) <= settings.LMS_RECOVERY_ADDRESS_LIMIT
+    address = ratelimit.client_address(request)
+    return ratelimit.hit(f"accounts:recovery:address:{address}", window=3600) <= settings.LMS_RECOVERY_ADDRESS_LIMIT
 
 
 def recovery_mail_allowed(identity_key: str) -> bool:
     """One more recovery email for this account in the hour? Over the limit nothing is sent, and the
     page still says the same, so the limit tells nothing either; it keeps a mailbox from being flooded."""
-    return _count(f"accounts:recovery:account:{identity_key}", window=3600) <= settings.LMS_RECOVERY_EMAILS_PER_HOUR
+    return (
+        ratelimit.hit(f"accounts:recovery:account:{identity_key}", window=3600) <= settings.LMS_RECOVERY_EMAILS_PER_HOUR
+    )

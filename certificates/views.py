@@ -4,13 +4,13 @@ import re
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from certificates import rendering, selectors
 from certificates.models import Certificate, CertificateTemplate, SignatureState
+from lms import ratelimit
 
 
 @login_required
@@ -50,15 +50,8 @@ def certificate_download(request, pk: int):
 
 
 def _verification_allowed(request) -> bool:
-    address = getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR", "")
-    key = f"certificates:verify:{address}"
-    cache.add(key, 0, timeout=60)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=60)
-        count = 1
-    return count <= settings.LMS_CERTIFICATE_VERIFY_PER_MINUTE
+    key = f"certificates:verify:{ratelimit.client_address(request)}"
+    return ratelimit.hit(key, window=60) <= settings.LMS_CERTIFICATE_VERIFY_PER_MINUTE
 
 
 @require_GET
